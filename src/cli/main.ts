@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { GridgraphError } from '../errors/gridgraph-error.js';
+import { demoCommand } from './commands/demo-command.js';
+import { registryCommand } from './commands/registry-command.js';
+import { serveCommand } from './commands/serve-command.js';
+
+const program = new Command('gridgraph')
+  .description('gridgraph: one GraphQL graph of person, place, event, object and organization over five department sources')
+  .showHelpAfterError()
+  .addCommand(serveCommand)
+  .addCommand(registryCommand)
+  .addCommand(demoCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures print their message alone; anything else keeps its stack for a bug report.
+  if (error instanceof GridgraphError || error instanceof ConfigError) {
+    console.error(`gridgraph: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error('gridgraph:', error instanceof Error && error.message ? error.message : error);
+    if (process.env.GRIDGRAPH_DEBUG) console.error(error);
+    process.exitCode = 1;
+  }
+}

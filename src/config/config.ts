@@ -1,0 +1,77 @@
+import path from 'node:path';
+
+/**
+ * Everything gridgraph reads from its environment, validated once at start-up
+ * and frozen. Each variable is documented in README.md § Configuration.
+ */
+export interface Config {
+  /** HTTP port of the GraphQL server. `PORT`, default 4000. */
+  readonly port: number;
+  /** Interface the HTTP server binds to. `HOST`, default `0.0.0.0`. */
+  readonly host: string;
+  /** Folder of the embedded databases. `GRIDGRAPH_DATA_DIR`, default `./.gridgraph`. */
+  readonly dataDir: string;
+  /** Hub database on a real PostgreSQL server; unset means the embedded PGlite default. `DATABASE_URL`. */
+  readonly databaseUrl: string | undefined;
+  /** Load the demo district into an empty registry on start. `GRIDGRAPH_DEMO`, default on for the embedded default only. */
+  readonly loadDemo: boolean;
+  /** Size of the hub's connection pool. `DATABASE_POOL_SIZE`, default 10 (4 on the embedded default, which runs one query at a time anyway). */
+  readonly poolSize: number;
+}
+
+/** A configuration variable that is present but unusable; the message names it. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readConfig(env: Env = process.env): Config {
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined) assertPostgresUrl('DATABASE_URL', databaseUrl);
+  return Object.freeze({
+    port: readInteger(env, 'PORT', 4000, 0, 65535),
+    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    dataDir: path.resolve(nonEmpty(env.GRIDGRAPH_DATA_DIR) ?? '.gridgraph'),
+    databaseUrl,
+    loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
+    poolSize: readInteger(env, 'DATABASE_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 1000),
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function readInteger(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[variable]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(variable, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readBoolean(env: Env, variable: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[variable])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(variable, `expected on or off, got "${raw}"`);
+}
+
+function assertPostgresUrl(variable: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, 'not a URL (expected postgres://user@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(variable, `expected a postgres:// URL, got ${url.protocol}//`);
+  }
+}

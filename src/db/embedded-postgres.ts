@@ -1,0 +1,147 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * An embedded PostgreSQL (PGlite) reached over the ordinary wire protocol, so the
+ * rest of gridgraph talks to it through `pg` exactly as to a real server.
+ *
+ * PGlite allows one process per data folder. The first process to open a folder
+ * owns it and serves it on a loopback port recorded in `<name>.lock`; any other
+ * process (the CLI while `npm start` runs) finds the lock and connects to the
+ * owner instead of opening the files a second time.
+ */
+export interface EmbeddedPostgres {
+  /** Connection URL for `pg`. */
+  readonly url: string;
+  /** True when this process owns the database; false when it is a guest of another process. */
+  readonly owner: boolean;
+  /** Stops serving and closes the database if this process owns it; a guest has nothing to close. */
+  close(): Promise<void>;
+}
+
+interface LockFile {
+  pid: number;
+  port: number;
+}
+
+/**
+ * Opens (or joins) the embedded database `name` in `dataDir`; with no `dataDir`
+ * the database lives in memory and dies with the process (tests).
+ */
+export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
+  if (dataDir === undefined) return serve(await PGlite.create('memory://'), undefined);
+  await fs.mkdir(dataDir, { recursive: true });
+  const lockPath = path.join(dataDir, `${name}.lock`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const handle = await fs.open(lockPath, 'wx').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return undefined;
+      throw error;
+    });
+    if (handle !== undefined) {
+      try {
+        const db = await PGlite.create(path.join(dataDir, name));
+        return await serve(db, { handle, lockPath });
+      } catch (error) {
+        await handle.close();
+        await fs.rm(lockPath, { force: true });
+        throw error;
+      }
+    }
+    const lock = await readLock(lockPath);
+    if (lock !== undefined && isAlive(lock.pid)) {
+      if (lock.port > 0 && (await answers(lock.port))) return guestOf(lock.port);
+      // The owner has taken the lock but is still starting; wait for its port.
+      await sleep(200);
+      continue;
+    }
+    if (lock === undefined) {
+      await sleep(100); // written but not yet filled in by its owner
+      const again = await readLock(lockPath);
+      if (again !== undefined) continue;
+    }
+    await fs.rm(lockPath, { force: true }); // left behind by a process that died
+  }
+  throw new Error(`could not open the embedded database in ${dataDir}: ${lockPath} stays locked`);
+}
+
+async function serve(
+  db: PGlite,
+  lock: { handle: fs.FileHandle; lockPath: string } | undefined,
+): Promise<EmbeddedPostgres> {
+  const port = await freeLoopbackPort();
+  // PGlite runs one query at a time; the socket server queues queries from
+  // several connections and keeps a transaction on the connection that began it.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
+  await server.start();
+  if (lock !== undefined) {
+    await lock.handle.writeFile(JSON.stringify({ pid: process.pid, port } satisfies LockFile));
+    await lock.handle.close();
+  }
+  let closed = false;
+  return {
+    url: urlFor(port),
+    owner: true,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.stop();
+      await db.close();
+      if (lock !== undefined) await fs.rm(lock.lockPath, { force: true });
+    },
+  };
+}
+
+function guestOf(port: number): EmbeddedPostgres {
+  return { url: urlFor(port), owner: false, close: async () => {} };
+}
+
+function urlFor(port: number): string {
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+async function readLock(lockPath: string): Promise<LockFile | undefined> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(lockPath, 'utf8')) as Partial<LockFile>;
+    return typeof parsed.pid === 'number' && typeof parsed.port === 'number' ? (parsed as LockFile) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,66 @@
+import type { Generated, Selectable } from 'kysely';
+
+/**
+ * The hub database: gridgraph's own data. Department data stays in the
+ * departments' databases; the hub keeps the standard-address registry (and,
+ * later, the crosswalk and the audit log).
+ */
+export interface HubSchema {
+  region: RegionTable;
+  grid: GridTable;
+  standard_address: StandardAddressTable;
+}
+
+export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
+export type GridKind = 'RESIDENTIAL' | 'DEDICATED';
+export type AddressLevel = 'DOOR' | 'BUILDING' | 'ROOM';
+
+/** An administrative division, keyed by its GB/T 2260 or statistical code. */
+export interface RegionTable {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parent_code: string | null;
+}
+
+/** 网格: the unit a grid worker serves. */
+export interface GridTable {
+  code: string;
+  name: string;
+  kind: GridKind;
+  community_code: string;
+  updated_at: Generated<Date>;
+}
+
+/** 标准地址: one door, building or room of the registry. */
+export interface StandardAddressTable {
+  code: string;
+  level: AddressLevel;
+  province: string;
+  city: string;
+  district: string;
+  street: string;
+  community: string;
+  /** The community's 12-digit statistical code. */
+  division_code: string;
+  road: string;
+  /** 门牌号, e.g. `292`, `88-1`. */
+  road_number: string;
+  compound: string | null;
+  building: string | null;
+  unit: string | null;
+  floor: string | null;
+  room: string | null;
+  parent_code: string | null;
+  grid_code: string | null;
+  /** 二维码门牌: the QR code on the plate, unique where present. */
+  door_plate_code: string | null;
+  longitude: number | null;
+  latitude: number | null;
+  full_text: string;
+  updated_at: Generated<Date>;
+}
+
+export type RegionRow = Selectable<RegionTable>;
+export type GridRow = Selectable<GridTable>;
+export type StandardAddressRow = Selectable<StandardAddressTable>;

@@ -1,0 +1,19 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as registry from './migrations/0001-registry.js';
+
+/** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
+const migrations: Record<string, Migration> = {
+  '0001-registry': registry,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the hub schema up to date; a no-op on a current database. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`hub migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

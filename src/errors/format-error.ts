@@ -1,0 +1,32 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from './error-code.js';
+import { GridgraphError } from './gridgraph-error.js';
+
+/**
+ * The one place that decides what of an error reaches a client: a GridgraphError's
+ * message and code; errors GraphQL or Apollo Server raise about the request itself
+ * (parse, validation, variables) as they are; for anything else "Internal server
+ * error" — never a stack trace, SQL text or host name.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = innermost(error);
+  const { locations, path } = formatted;
+  if (original instanceof GridgraphError) {
+    return { message: original.message, locations, path, extensions: { ...original.details, code: original.code } };
+  }
+  if (original instanceof GraphQLError) {
+    const code = original.extensions.code;
+    return { message: original.message, locations, path, extensions: { code: typeof code === 'string' ? code : ErrorCode.INTERNAL } };
+  }
+  if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] internal error:', original);
+  return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL } };
+}
+
+/** The error that was thrown, beneath the GraphQLErrors that wrap it on its way out. */
+function innermost(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError !== undefined && current.originalError !== null) {
+    current = current.originalError;
+  }
+  return current;
+}

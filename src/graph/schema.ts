@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { nodeResolvers } from './resolvers/node-resolvers.js';
+import { placeResolvers } from './resolvers/place-resolvers.js';
+
+const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+
+/** The SDL files of the shared graph, in a stable order. */
+export function readTypeDefs(): string[] {
+  return fs
+    .readdirSync(SCHEMA_DIR)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8'));
+}
+
+/** The executable graph: the SDL of schema/ with its resolvers. */
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: readTypeDefs(),
+    resolvers: [nodeResolvers, placeResolvers],
+  });
+}

@@ -1,0 +1,161 @@
+import { type Kysely, sql } from 'kysely';
+import type { AddressLevel, HubSchema, StandardAddressRow } from '../db/hub-schema.js';
+
+/** All SQL on `standard_address`. */
+
+/** A row as the importer writes it. */
+export interface AddressWrite {
+  code: string;
+  level: AddressLevel;
+  province: string;
+  city: string;
+  district: string;
+  street: string;
+  community: string;
+  division_code: string;
+  road: string;
+  road_number: string;
+  compound: string | null;
+  building: string | null;
+  unit: string | null;
+  floor: string | null;
+  room: string | null;
+  parent_code: string | null;
+  grid_code: string | null;
+  door_plate_code: string | null;
+  longitude: number | null;
+  latitude: number | null;
+  full_text: string;
+}
+
+const TEXT_COLUMNS = [
+  'code', 'level', 'province', 'city', 'district', 'street', 'community', 'division_code', 'road', 'road_number',
+  'compound', 'building', 'unit', 'floor', 'room', 'parent_code', 'grid_code', 'door_plate_code', 'full_text',
+] as const satisfies readonly (keyof AddressWrite)[];
+const NUMBER_COLUMNS = ['longitude', 'latitude'] as const satisfies readonly (keyof AddressWrite)[];
+const COLUMNS = [...TEXT_COLUMNS, ...NUMBER_COLUMNS];
+
+/** The counts of one upsert: new rows, changed rows; the rest were already as given. */
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+}
+
+/**
+ * Inserts or updates addresses by code in one statement. A row that is already
+ * exactly as given is not touched, so a re-import changes nothing (not even updated_at).
+ */
+export async function upsertAddresses(db: Kysely<HubSchema>, rows: readonly AddressWrite[]): Promise<UpsertCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
+  const arrays = [
+    ...TEXT_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
+    ...NUMBER_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::float8[]`),
+  ];
+  const names = sql.raw(COLUMNS.join(', '));
+  const current = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `standard_address.${c}`).join(', '));
+  const incoming = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `excluded.${c}`).join(', '));
+  const assignments = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `${c} = excluded.${c}`).join(', '));
+  const { rows: written } = await sql<{ inserted: boolean }>`
+    insert into standard_address (${names})
+    select * from unnest(${sql.join(arrays)}) as incoming(${names})
+    on conflict (code) do update set ${assignments}, updated_at = now()
+    where (${current}) is distinct from (${incoming})
+    returning (xmax = 0) as inserted`.execute(db);
+  const inserted = written.filter((row) => row.inserted).length;
+  return { inserted, updated: written.length - inserted };
+}
+
+/** An address already in the registry at one of the given doors, with what identifies it there. */
+export type AddressAtDoor = Pick<
+  StandardAddressRow,
+  'code' | 'level' | 'road' | 'road_number' | 'building' | 'unit' | 'room' | 'door_plate_code'
+> & { district_code: string };
+
+/** Every registered address at the given doors (district code, road, road number). */
+export async function findAddressesAtDoors(
+  db: Kysely<HubSchema>,
+  doors: readonly { districtCode: string; road: string; roadNumber: string }[],
+): Promise<AddressAtDoor[]> {
+  if (doors.length === 0) return [];
+  const { rows } = await sql<AddressAtDoor>`
+    select a.code, a.level, left(a.division_code, 6) as district_code, a.road, a.road_number,
+           a.building, a.unit, a.room, a.door_plate_code
+    from standard_address a
+    join (select distinct * from unnest(${doors.map((d) => d.districtCode)}::text[],
+                                        ${doors.map((d) => d.road)}::text[],
+                                        ${doors.map((d) => d.roadNumber)}::text[]) as k(district_code, road, road_number)) k
+      on a.road = k.road and a.road_number = k.road_number and left(a.division_code, 6) = k.district_code`.execute(db);
+  return rows;
+}
+
+/** Which address holds each of the given door plates now. */
+export async function findDoorPlateHolders(db: Kysely<HubSchema>, plates: readonly string[]): Promise<Map<string, string>> {
+  if (plates.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('standard_address')
+    .select(['code', 'door_plate_code'])
+    .where('door_plate_code', 'in', plates)
+    .execute();
+  return new Map(rows.map((row) => [row.door_plate_code!, row.code]));
+}
+
+export async function findAddressesByCode(db: Kysely<HubSchema>, codes: readonly string[]): Promise<StandardAddressRow[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom('standard_address').selectAll().where('code', 'in', codes).execute();
+}
+
+export async function findAddressesByDoorPlate(db: Kysely<HubSchema>, plates: readonly string[]): Promise<StandardAddressRow[]> {
+  if (plates.length === 0) return [];
+  return db.selectFrom('standard_address').selectAll().where('door_plate_code', 'in', plates).execute();
+}
+
+/** Which addresses a list shows: children of one address, the addresses of a grid, of a region, or all. */
+export interface AddressFilter {
+  parentCode?: string;
+  gridCode?: string;
+  /** The leading digits of the community codes of a region (see `divisionPrefix`). */
+  divisionPrefix?: string;
+  level?: AddressLevel;
+}
+
+/** One page in code order, after the cursor's code; `limit` rows at most. */
+export async function pageAddresses(
+  db: Kysely<HubSchema>,
+  filter: AddressFilter,
+  after: string | undefined,
+  limit: number,
+): Promise<StandardAddressRow[]> {
+  let query = filtered(db, filter).selectAll().orderBy('code').limit(limit);
+  if (after !== undefined) query = query.where('code', '>', after);
+  return query.execute();
+}
+
+export async function countAddresses(db: Kysely<HubSchema>, filter: AddressFilter): Promise<number> {
+  const row = await filtered(db, filter).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+function filtered(db: Kysely<HubSchema>, filter: AddressFilter) {
+  let query = db.selectFrom('standard_address');
+  if (filter.parentCode !== undefined) query = query.where('parent_code', '=', filter.parentCode);
+  if (filter.gridCode !== undefined) query = query.where('grid_code', '=', filter.gridCode);
+  if (filter.level !== undefined) query = query.where('level', '=', filter.level);
+  if (filter.divisionPrefix !== undefined) {
+    query = filter.divisionPrefix.length === 12
+      ? query.where('division_code', '=', filter.divisionPrefix)
+      : query.where('division_code', 'like', `${filter.divisionPrefix}%`);
+  }
+  return query;
+}
+
+/** Addresses in the registry, by level. */
+export async function countAddressesByLevel(db: Kysely<HubSchema>): Promise<Record<AddressLevel, number>> {
+  const rows = await db
+    .selectFrom('standard_address')
+    .select(['level', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy('level')
+    .execute();
+  const counts: Record<AddressLevel, number> = { DOOR: 0, BUILDING: 0, ROOM: 0 };
+  for (const row of rows) counts[row.level] = Number(row.count);
+  return counts;
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { sql, type Kysely } from 'kysely';
+import type { HubSchema } from '../db/hub-schema.js';
+import { formatError } from '../errors/format-error.js';
+import { createGraphContext, type GraphContext } from '../graph/context.js';
+import { buildSchema } from '../graph/schema.js';
+import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+
+export interface ServerOptions {
+  readonly db: Kysely<HubSchema>;
+  /** @default 4000 */
+  readonly port?: number;
+  /** @default '0.0.0.0' */
+  readonly host?: string;
+}
+
+/** A running gridgraph HTTP server. */
+export interface RunningServer {
+  /** The GraphQL endpoint, e.g. `http://localhost:4000/graphql`. */
+  readonly url: string;
+  /** The port it listens on (useful when it was asked for port 0). */
+  readonly port: number;
+  /** Finishes in-flight requests, then stops. */
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Serves the graph over HTTP: GraphQL (and GraphiQL for browsers) at /graphql, /healthz and /readyz. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GraphContext>({
+    schema: buildSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const checks: ReadinessCheck[] = [{ name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) }];
+  app.use(healthRoutes(checks));
+  app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  app.get(GRAPHQL_PATH, (req, res, next) => {
+    // A browser asking for the page gets GraphiQL; a GET with a query is a GraphQL request.
+    if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      res.type('html').send(graphiqlPage(GRAPHQL_PATH));
+      return;
+    }
+    next();
+  });
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createGraphContext(options.db, req.get('x-request-id') ?? randomUUID()),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}${GRAPHQL_PATH}`,
+    port,
+    close: () => apollo.stop(),
+  };
+}
