@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from './error-code.js';
 import { GridgraphError } from './gridgraph-error.js';
 
@@ -14,19 +14,30 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof GridgraphError) {
     return { message: original.message, locations, path, extensions: { ...original.details, code: original.code } };
   }
-  if (original instanceof GraphQLError) {
-    const code = original.extensions.code;
-    return { message: original.message, locations, path, extensions: { code: typeof code === 'string' ? code : ErrorCode.INTERNAL } };
+  if (isGraphQLError(original)) {
+    const code = formatted.extensions?.code ?? original.extensions.code;
+    return { message: formatted.message, locations, path, extensions: { code: typeof code === 'string' ? code : ErrorCode.INTERNAL } };
   }
   if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] internal error:', original);
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL } };
 }
 
-/** The error that was thrown, beneath the GraphQLErrors that wrap it on its way out. */
+interface GraphQLErrorLike extends Error {
+  extensions: Record<string, unknown>;
+  originalError?: unknown;
+}
+
+/**
+ * Recognised by shape, not `instanceof`: the error may come from another copy of
+ * `graphql` (its CommonJS and ES module builds are distinct classes).
+ */
+function isGraphQLError(error: unknown): error is GraphQLErrorLike {
+  return error instanceof Error && typeof (error as Partial<GraphQLErrorLike>).extensions === 'object' && 'originalError' in error;
+}
+
+/** The error that was thrown, beneath the GraphQL errors that wrap it on its way out. */
 function innermost(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError !== undefined && current.originalError !== null) {
-    current = current.originalError;
-  }
+  while (isGraphQLError(current) && current.originalError instanceof Error) current = current.originalError;
   return current;
 }

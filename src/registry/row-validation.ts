@@ -94,7 +94,7 @@ export function parseAddressRow(file: string, row: SourceRow): Parsed<AddressRec
   const grid_code = cells.code('grid_code', REGISTRY_CODE, 'a grid code (letters, digits, - and _)', false);
   const longitude = cells.coordinate('longitude', -180, 180);
   const latitude = cells.coordinate('latitude', -90, 90);
-  if ((longitude === null) !== (latitude === null)) cells.problem(undefined, 'longitude and latitude go together: give both or neither');
+  if ((cells.optional('longitude') === null) !== (cells.optional('latitude') === null)) cells.problem(undefined, 'longitude and latitude go together: give both or neither');
   if (room !== null && building === null) cells.problem('room', 'is given without a building');
   if (room === null && unit !== null) cells.problem('unit', 'is given without a room');
   if (room === null && floor !== null) cells.problem('floor', 'is given without a room');

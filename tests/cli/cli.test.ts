@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
+import { ADDRESS_COLUMNS, GRID_COLUMNS } from '../../src/registry/registry-records.js';
+import { cliEnv, runCli, startCliServer } from '../support/cli.js';
+import { tempDir, writeCsv } from '../support/csv-files.js';
+import { createTestHub, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+
+// The CLI runs as a user runs it: a child process, against the embedded default in
+// a fresh data folder, or against the throwaway database when TEST_DATABASE_URL is set.
+let hub: TestHub | undefined;
+let env: NodeJS.ProcessEnv;
+const dir = tempDir();
+const demo = generateDemoRegistry();
+
+beforeAll(async () => {
+  if (process.env.TEST_DATABASE_URL) {
+    hub = await createTestHub();
+    env = cliEnv({ DATABASE_URL: hub.url, GRIDGRAPH_DEMO: 'on' });
+  } else {
+    env = cliEnv({ GRIDGRAPH_DATA_DIR: tempDir('gridgraph-data-') });
+  }
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
+  it('has --help on every command', async () => {
+    const top = await runCli(['--help'], env);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/serve[\s\S]*registry[\s\S]*demo/);
+    for (const command of [['serve'], ['registry'], ['registry', 'import'], ['registry', 'status'], ['demo', 'registry-csv']]) {
+      const help = await runCli([...command, '--help'], env);
+      expect(help.code, command.join(' ')).toBe(0);
+      expect(help.stdout, command.join(' ')).toMatch(/^Usage: gridgraph /);
+    }
+  });
+
+  it('imports CSV files while `gridgraph serve` runs on the same database, and the server sees them', async () => {
+    const server = await startCliServer(env);
+    try {
+      const status = await runCli(['registry', 'status', '--json'], env);
+      expect(status.code, status.stderr).toBe(0);
+      const before = JSON.parse(status.stdout);
+      expect(before.addresses.DOOR + before.addresses.BUILDING + before.addresses.ROOM).toBe(demo.addresses.length);
+
+      const extra = { ...demo.addresses[0], address_code: 'CLI-DOOR-1', road_number: '1001', door_plate_code: 'CLI-PLATE-1' };
+      const grids = writeCsv(dir, 'grids.csv', demo.grids, [...GRID_COLUMNS]);
+      const addresses = writeCsv(dir, 'addresses.csv', [...demo.addresses, extra], [...ADDRESS_COLUMNS]);
+      const imported = await runCli(['registry', 'import', '--grids', grids, '--addresses', addresses], env);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toContain(`addresses ${demo.addresses.length + 1} rows: 1 new, 0 changed, ${demo.addresses.length} unchanged`);
+      expect(imported.stderr).toMatch(/write addresses\.csv: \d+\/\d+ \(100%\)/);
+
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ doorPlate(code: "CLI-PLATE-1") { address { code road roadNumber } } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { doorPlate: { address: { code: 'CLI-DOOR-1', road: extra.road, roadNumber: '1001' } } } });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('rejects a bad file with exit code 2, each bad row by file and line, and changes nothing', async () => {
+    const bad = demo.addresses.slice(0, 40).map((a) => ({ ...a }));
+    bad[3].division_code = 'x';
+    bad[9].longitude = 'east';
+    const file = writeCsv(dir, 'bad.csv', bad, [...ADDRESS_COLUMNS]);
+    const grids = writeCsv(dir, 'grids.csv', demo.grids, [...GRID_COLUMNS]);
+    const before = await runCli(['registry', 'status', '--json'], env);
+    const result = await runCli(['registry', 'import', '--grids', grids, '--addresses', file], env);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr, result.stderr).toContain('registry import rejected, nothing was changed: 2 problem(s) in 2 row(s)');
+    expect(result.stderr).toContain('bad.csv:5: division_code "x" is not a 12-digit community code');
+    expect(result.stderr).toContain('bad.csv:11: longitude "east" is not a number from -180 to 180');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace for an expected failure
+    const after = await runCli(['registry', 'status', '--json'], env);
+    expect(after.stdout).toBe(before.stdout);
+  });
+
+  it('says which variable is wrong', async () => {
+    const result = await runCli(['registry', 'status'], { ...env, DATABASE_POOL_SIZE: 'lots' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('gridgraph: DATABASE_POOL_SIZE: expected a whole number from 1 to 1000, got "lots"');
+  });
+
+  it('writes the demo registry as CSV files that import cleanly (dry run)', async () => {
+    const out = tempDir('gridgraph-demo-');
+    const written = await runCli(['demo', 'registry-csv', '--out', out], env);
+    expect(written.stdout).toContain(`wrote ${demo.grids.length} grids and ${demo.addresses.length} addresses`);
+    const dry = await runCli(['registry', 'import', '--dry-run', '--json', '--grids', `${out}/grids.csv`, '--addresses', `${out}/addresses.csv`], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0 } });
+  });
+});

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../src/db/hub-database.js';
+import type { HubSchema } from '../../src/db/hub-schema.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
+
+// A hub whose database does not answer: port 9 on loopback (discard) refuses connections.
+const db = createKysely<HubSchema>('postgres://postgres@127.0.0.1:9/hub', 1);
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ db, port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await server?.close();
+  await db.destroy();
+});
+
+describe('when the hub database is down', () => {
+  it('answers INTERNAL without host, port or driver text', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ address(code: "x") { code } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: object }[] };
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL' } })]);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:9\b|stack/i);
+  });
+
+  it('is alive but not ready', async () => {
+    const base = new URL(server.url).origin;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not ready', checks: [{ name: 'hub', ready: false }] });
+  });
+});
