@@ -57,7 +57,7 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ doorPlate(code: "CLI-PLATE-1") { address { code road roadNumber } } }' }),
       });
-      expect(await response.json()).toEqual({ data: { doorPlate: { address: { code: 'CLI-DOOR-1', road: extra.road, roadNumber: '1001' } } } });
+      expect(await response.json()).toEqual({ data: { doorPlate: { address: { code: 'CLI-DOOR-1', road: demo.addresses[0].road, roadNumber: '1001' } } } });
     } finally {
       await server.stop();
     }

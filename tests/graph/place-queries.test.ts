@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { toGlobalId } from '../../src/graph/global-id.js';
 import { testDatabaseKind } from '../support/test-hub.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { type GraphQLResponse, startTestServer, type TestServer } from '../support/test-server.js';
 
 let t: TestServer;
 const demo = generateDemoRegistry();
@@ -91,12 +91,13 @@ describe(`place queries over HTTP (${testDatabaseKind})`, () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { data, errors }: { data?: any; errors?: unknown } = await t.query(
+      const response: GraphQLResponse = await t.query(
         `query ($after: String) { region(code: "320102002") { addresses(level: DOOR, first: 7, after: $after) { totalCount edges { cursor node { code } } pageInfo { hasNextPage endCursor } } } }`,
         { after },
       );
-      expect(errors).toBeUndefined();
-      const page = data.region.addresses;
+      expect(response.errors).toBeUndefined();
+      const page: { edges: { cursor: string; node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } =
+        response.data.region.addresses;
       codes.push(...page.edges.map((e: { node: { code: string } }) => e.node.code));
       expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
       pages++;
