@@ -9,6 +9,7 @@ export interface HubSchema {
   region: RegionTable;
   grid: GridTable;
   standard_address: StandardAddressTable;
+  registry_state: RegistryStateTable;
 }
 
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
@@ -59,6 +60,12 @@ export interface StandardAddressTable {
   latitude: number | null;
   full_text: string;
   updated_at: Generated<Date>;
+}
+
+/** One row: how many times the registry has changed (bigint, read as a string by `pg`). */
+export interface RegistryStateTable {
+  id: number;
+  revision: Generated<string>;
 }
 
 export type RegionRow = Selectable<RegionTable>;

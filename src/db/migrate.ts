@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as registry from './migrations/0001-registry.js';
+import * as registryRevision from './migrations/0002-registry-revision.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
   '0001-registry': registry,
+  '0002-registry-revision': registryRevision,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -34,7 +34,10 @@ export function generateDemoRegistry(options: DemoRegistryOptions = {}): DemoReg
   let plates = 0;
 
   for (const district of options.districts ?? [XUANWU]) {
-    const nextNumber = new Map<string, number>();
+    // Each road numbers its doors from a sequence seeded by its name, so a road that
+    // runs through two districts (中山东路) has the same door numbers in both, as real
+    // ones do — the case where only a district can tell two addresses apart.
+    const numbering = new Map<string, { next: number; random: SeededRandom }>();
     for (const street of district.streets) {
       const dedicatedGrid = `${street.code}999`;
       street.communities.forEach((community, communityIndex) => {
@@ -52,8 +55,9 @@ export function generateDemoRegistry(options: DemoRegistryOptions = {}): DemoReg
         const doors = Math.round(4 * scale);
         for (let d = 0; d < doors; d++) {
           const road = street.roads[(communityIndex + d) % street.roads.length];
-          const base = (nextNumber.get(road) ?? random.int(1, 20)) + random.int(1, 6) * 2;
-          nextNumber.set(road, base);
+          const sequence = numbering.get(road) ?? { next: 0, random: new SeededRandom(hashOf(road)) };
+          numbering.set(road, sequence);
+          const base = (sequence.next += sequence.random.int(1, 6) * 2);
           const road_number = random.chance(0.1) ? `${base}-1` : String(base);
           const isShop = random.chance(0.25);
           const grid_code = isShop ? dedicatedGrid : random.pick(residential);
@@ -98,6 +102,12 @@ export function demoRowSources(registry: DemoRegistry): { grids: RowSource; addr
 function asSource(name: string, rows: Record<string, string>[]): RowSource {
   const asRows: SourceRow[] = rows.map((values, index) => ({ line: index + 2, values }));
   return { name, rows: asRows };
+}
+
+function hashOf(text: string): number {
+  let hash = 2166136261;
+  for (const char of text) hash = Math.imul(hash ^ char.codePointAt(0)!, 16777619);
+  return hash >>> 0;
 }
 
 function plateCode(districtCode: string, serial: number): string {

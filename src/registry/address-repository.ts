@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { IndexRow } from '../address/address-index.js';
 import type { AddressLevel, HubSchema, StandardAddressRow } from '../db/hub-schema.js';
 
 /** All SQL on `standard_address`. */
@@ -158,4 +159,22 @@ export async function countAddressesByLevel(db: Kysely<HubSchema>): Promise<Reco
   const counts: Record<AddressLevel, number> = { DOOR: 0, BUILDING: 0, ROOM: 0 };
   for (const row of rows) counts[row.level] = Number(row.count);
   return counts;
+}
+
+/** Every address with the columns the resolver's index needs, in code order, a page at a time. */
+export async function* streamIndexRows(db: Kysely<HubSchema>, pageSize = 20_000): AsyncGenerator<IndexRow[]> {
+  let after: string | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('standard_address')
+      .select(['code', 'level', 'division_code', 'road', 'road_number', 'compound', 'building', 'unit', 'floor', 'room', 'parent_code'])
+      .orderBy('code')
+      .limit(pageSize);
+    if (after !== undefined) query = query.where('code', '>', after);
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1].code;
+  }
 }

@@ -5,6 +5,7 @@ import { type AddressWrite, findAddressesAtDoors, findDoorPlateHolders, upsertAd
 import { regionsOf } from './division.js';
 import { findExistingGridCodes, upsertGrids } from './grid-repository.js';
 import { upsertRegions } from './region-repository.js';
+import { bumpRegistryRevision } from './registry-state-repository.js';
 import type { AddressRecord, GridRecord, RowProblem, RowSource } from './registry-records.js';
 import { RegistryImportError } from './registry-import-error.js';
 import { parseAddressRow, parseGridRow } from './row-validation.js';
@@ -75,7 +76,7 @@ export async function importRegistry(
     const gridSummary = { rows: grids.length, inserted: 0, updated: 0 };
     const addressSummary = { rows: addresses.length, inserted: 0, updated: 0 };
     if (!options.dryRun) {
-      await upsertRegions(trx, regions);
+      const regionsChanged = await upsertRegions(trx, regions);
       Object.assign(gridSummary, await upsertGrids(trx, grids.map(gridWrite)));
       for (let start = 0; start < writes.length; start += WRITE_CHUNK) {
         const counts = await upsertAddresses(trx, writes.slice(start, start + WRITE_CHUNK));
@@ -83,6 +84,8 @@ export async function importRegistry(
         addressSummary.updated += counts.updated;
         report({ phase: 'write', file: addressFile, done: Math.min(start + WRITE_CHUNK, writes.length), total: writes.length });
       }
+      const changed = gridSummary.inserted + gridSummary.updated + addressSummary.inserted + addressSummary.updated;
+      if (changed + regionsChanged > 0) await bumpRegistryRevision(trx);
     }
     return {
       grids: withUnchanged(gridSummary),

@@ -1,0 +1,228 @@
+import { buildingKey, floorKey, roadNumberKey, roomKey, unitKey } from './address-keys.js';
+import { convertNumerals, NUMERAL_CHARS } from './chinese-numerals.js';
+import { BOUNDARY, cleanAddressText } from './clean-text.js';
+import type { Gazetteer, NameMeaning } from './gazetteer.js';
+
+/** A name the registry knows, found in the text. */
+export interface NameMention {
+  readonly name: string;
+  readonly meanings: readonly NameMeaning[];
+}
+
+/** What a text says, in the registry's terms. */
+export interface ParsedAddress {
+  /** Every known name in the text, in order: regions, roads, compounds. */
+  readonly mentions: readonly NameMention[];
+  /** The road whose door number the text gives. */
+  readonly road?: string;
+  /** That door number's key (`88-1`). */
+  readonly roadNumber?: string;
+  /** The compound names the text gives. */
+  readonly compounds: readonly string[];
+  readonly building?: string;
+  readonly unit?: string;
+  readonly floor?: string;
+  readonly room?: string;
+  /** Set when the text names a place the registry does not know (a district, a road); says which. */
+  readonly unknownPlace?: string;
+  /** Text neither known as a name nor read as a number part: lowers confidence. */
+  readonly leftover: readonly string[];
+  /** True when digits after the door were left unread: the text names something finer than what was read. */
+  readonly unreadNumbers: boolean;
+}
+
+/** Words that introduce an address in records (家庭住址：…) and mean nothing for it. */
+const LEAD_WORDS = /^(中华人民共和国|中国)?([\u4e00-\u9fff]{0,4}?(地址|住址|住所|场所|所在地)|现住|家住|居住于|居住|位于|住)?/;
+/** Words that follow a region's name in records (社区居委会) and add nothing to it. */
+const REGION_TAIL_WORDS = /^(居委会|居民委员会|村委会|村民委员会|办事处)$/;
+
+/** An unknown name ending like a region names a region the registry does not have (鼓楼区 where only 玄武区 is known). */
+const REGION_ENDING = /(省|市|区|县|旗|街道|镇|乡|社区|村|居委会)$/;
+const NOT_A_REGION = /(小区|园区|景区|厂区|校区|片区|营区|新村|超市|菜市|夜市|集市)$/;
+/** An unknown road with a door number: the text's door is not in the registry. */
+const UNKNOWN_ROAD_WITH_NUMBER = /(路|街|巷|道|弄|里|胡同|条)\d+(-\d+)?号/;
+/** A character that, right before a known road, makes a longer unknown road (北 + 长江路). */
+const ROAD_PREFIX = /[东西南北中新老上下前后内外大小]$/;
+
+type Segment = { kind: 'name'; mention: NameMention } | { kind: 'text'; text: string };
+
+/** Reads an address text against the registry's names. Never throws on odd input: what it cannot read is leftover. */
+export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
+  const segments = segment(cleanAddressText(raw).replace(LEAD_WORDS, ''), gazetteer);
+  const mentions = segments.flatMap((s) => (s.kind === 'name' ? [s.mention] : []));
+  const compounds = mentions.flatMap((m) => m.meanings.flatMap((meaning) => (meaning.kind === 'COMPOUND' ? [meaning.compound] : [])));
+  const leftover: string[] = [];
+  let unknownPlace: string | undefined;
+
+  // The anchor: the first known road followed by a door number.
+  let road: string | undefined;
+  let roadNumber: string | undefined;
+  let anchor = -1; // index of the segment after which the number parts begin
+  let numberSegment = -1; // the segment that holds the door number
+  let detailHead = '';
+  for (let i = 0; i < segments.length && road === undefined; i++) {
+    const s = segments[i];
+    const next = segments[i + 1];
+    if (s.kind !== 'name' || next?.kind !== 'text') continue;
+    const roadMeaning = s.mention.meanings.find((m) => m.kind === 'ROAD');
+    if (roadMeaning?.kind !== 'ROAD') continue;
+    const number = readDoorNumber(next.text);
+    if (number === undefined) continue;
+    road = roadMeaning.road;
+    roadNumber = number.key;
+    anchor = numberSegment = i + 1;
+    detailHead = number.rest;
+    const before = segments[i - 1];
+    if (before?.kind === 'text' && ROAD_PREFIX.test(before.text)) unknownPlace = `${before.text}${s.mention.name}`;
+  }
+  // Without a door number, a compound anchors the number parts (梅园新村3栋501室).
+  if (anchor === -1) {
+    const lastCompound = segments.findLastIndex((s) => s.kind === 'name' && s.mention.meanings.some((m) => m.kind === 'COMPOUND'));
+    if (lastCompound !== -1) anchor = lastCompound;
+  }
+  // A compound after the door number moves the anchor past it (长江路292号梅园新村3栋).
+  for (let i = anchor + 1; anchor !== -1 && i < segments.length; i++) {
+    const s = segments[i];
+    if (s.kind === 'name' && s.mention.meanings.some((m) => m.kind === 'COMPOUND')) {
+      if (detailHead !== '') leftover.push(detailHead);
+      detailHead = '';
+      anchor = i;
+    }
+  }
+
+  let detail = detailHead;
+  segments.forEach((s, i) => {
+    if (s.kind !== 'text' || i === numberSegment) return;
+    if (anchor !== -1 && i > anchor) {
+      detail += s.text;
+      return;
+    }
+    const text = s.text.replaceAll(BOUNDARY, '');
+    if (text === '' || REGION_TAIL_WORDS.test(text)) return;
+    if (REGION_ENDING.test(text) && !NOT_A_REGION.test(text)) unknownPlace ??= text;
+    // Unknown words right before the road (鼓楼长江路): a place the registry does not know, or a longer road.
+    if (road !== undefined && i === numberSegment - 2 && /[\u4e00-\u9fff]{2,}$/.test(text)) unknownPlace ??= `${text}${road}`;
+    leftover.push(text);
+  });
+  const unknownRoad = [...leftover, detail].find((text) => UNKNOWN_ROAD_WITH_NUMBER.test(convertNumerals(text)));
+  if (unknownRoad !== undefined) unknownPlace ??= unknownRoad;
+
+  const unread: string[] = [];
+  const parts = anchor === -1 ? {} : readNumberParts(convertNumerals(detail), unread);
+  leftover.push(...unread);
+  const unreadNumbers = unread.some((text) => /\d/.test(text));
+  return { mentions, road, roadNumber, compounds, ...parts, unknownPlace, leftover, unreadNumbers };
+}
+
+/** Splits the text into known names (longest first at each position) and the text between them. */
+function segment(text: string, gazetteer: Gazetteer): Segment[] {
+  const segments: Segment[] = [];
+  let textStart = 0;
+  let i = 0;
+  while (i < text.length) {
+    let matched = 0;
+    for (let length = Math.min(gazetteer.maxLength, text.length - i); length >= 2; length--) {
+      const name = text.slice(i, i + length);
+      const meanings = gazetteer.lookup(name);
+      if (meanings !== undefined) {
+        if (i > textStart) segments.push({ kind: 'text', text: text.slice(textStart, i) });
+        segments.push({ kind: 'name', mention: { name, meanings } });
+        matched = length;
+        break;
+      }
+    }
+    i += matched || 1;
+    if (matched) textStart = i;
+  }
+  if (textStart < text.length) segments.push({ kind: 'text', text: text.slice(textStart) });
+  return segments;
+}
+
+const NUMERAL = `[\\d${NUMERAL_CHARS}]+`;
+/**
+ * `292号`, `88-1号`, `88号之一`, `88之1号`. The 之 suffix is one numeral, or digits
+ * closed by 号, so `18号之一4栋` reads as door 18-1, building 4.
+ */
+const DOOR_NUMBER = new RegExp(`^(${NUMERAL})(?:-(${NUMERAL}))?(号)?(?:之([一二三四五六七八九]|\\d+(?=号))号?)?`);
+
+/**
+ * The door number at the start of the text after a road, or undefined. A bare
+ * number without 号 counts only where it ends the text or meets a boundary or a
+ * name: digits running into a building marker (`3栋`) are not a door number.
+ */
+function readDoorNumber(text: string): { key: string; rest: string } | undefined {
+  const match = DOOR_NUMBER.exec(text);
+  if (match === null) return undefined;
+  const [whole, rawNumber, rawDashed, hao, zhi] = match;
+  const number = convertNumerals(rawNumber + '号').slice(0, -1);
+  const dashed = rawDashed === undefined ? undefined : convertNumerals(rawDashed + '号').slice(0, -1);
+  if (!/^\d+$/.test(number) || (dashed !== undefined && !/^\d+$/.test(dashed))) return undefined;
+  let rest = text.slice(whole.length);
+  if (hao === undefined && zhi === undefined) {
+    // 292-3-501: the door is 292, and 3-501 its building and room.
+    if (dashed !== undefined && /^-\d/.test(rest)) return { key: roadNumberKey(number), rest: text.slice(rawNumber.length + 1) };
+    if (/^(栋|幢|座|#|号楼|单元|室|层|楼|[A-Z\d])/.test(rest)) return undefined;
+  }
+  rest = rest.replace(/^[|-]+/, '');
+  const suffix = dashed ?? (zhi === undefined ? undefined : convertNumerals(`之${zhi}`).slice(1));
+  return { key: roadNumberKey(suffix === undefined ? number : `${number}-${suffix}`), rest };
+}
+
+interface NumberParts {
+  building?: string;
+  unit?: string;
+  floor?: string;
+  room?: string;
+}
+
+/** Words between the door (or compound) and the building that add nothing: 号院, 小区. */
+const DETAIL_LEAD = /^(院|大院|小区)/;
+const BUILDING = /^第?([A-Z]?\d+[A-Z]?|[A-Z])(号楼|栋楼|栋|幢|座|#楼|#|号)/;
+/** A number part ends where no digit, letter or dash follows. */
+const END = '(?![\\dA-Z-])';
+const BUILDING_UNIT_ROOM = new RegExp(`^(\\d+[A-Z]?)-(\\d+)-(\\d+[A-Z]?)(室|号|房|户)?${END}`);
+const BUILDING_ROOM = new RegExp(`^(\\d+[A-Z]?)-(\\d+[A-Z]?)(室|号|房|户)?${END}`);
+const UNIT = /^([A-Z]?\d+|[A-Z])(单元|门)/;
+const FLOOR = /^(\d+)(层|楼|F)/;
+const UNIT_ROOM = new RegExp(`^(\\d+)-(\\d+[A-Z]?)(室|号|房|户)?${END}`);
+const ROOM = new RegExp(`^(\\d+[A-Z]?)(室|号|房|户)?${END}`);
+
+/**
+ * Building, unit, floor and room from the text after the door (or compound):
+ * `3栋2单元501室`, `3幢二单元五〇一`, `3号楼501`, `3#2-501`, `3-2-501`, `3-501`.
+ * What does not read is added to `leftover`.
+ */
+function readNumberParts(text: string, leftover: string[]): NumberParts {
+  let rest = text.replace(/[|]/g, '-').replace(/^-+/, '').replace(DETAIL_LEAD, '');
+  const parts: NumberParts = {};
+  const take = (pattern: RegExp): RegExpExecArray | null => {
+    const match = pattern.exec(rest);
+    if (match !== null) rest = rest.slice(match[0].length).replace(/^-+/, '');
+    return match;
+  };
+  const building = take(BUILDING);
+  if (building !== null) {
+    parts.building = buildingKey(building[1]);
+  } else {
+    const bur = take(BUILDING_UNIT_ROOM);
+    const br = bur === null ? take(BUILDING_ROOM) : null;
+    if (bur !== null) Object.assign(parts, { building: buildingKey(bur[1]), unit: unitKey(bur[2]), room: roomKey(bur[3]) });
+    if (br !== null) Object.assign(parts, { building: buildingKey(br[1]), room: roomKey(br[2]) });
+    if (parts.room !== undefined) {
+      if (rest !== '') leftover.push(rest);
+      return parts;
+    }
+  }
+  const unit = take(UNIT);
+  if (unit !== null) parts.unit = unitKey(unit[1]);
+  const floor = take(FLOOR);
+  if (floor !== null) parts.floor = floorKey(floor[1]);
+  if (parts.building !== undefined && parts.unit === undefined) {
+    const ur = take(UNIT_ROOM);
+    if (ur !== null) Object.assign(parts, { unit: unitKey(ur[1]), room: roomKey(ur[2]) });
+  }
+  const room = parts.room === undefined ? take(ROOM) : null;
+  if (room !== null) parts.room = roomKey(room[1]);
+  if (rest !== '') leftover.push(rest);
+  return parts;
+}

@@ -1,0 +1,27 @@
+/** Marks a boundary that white space or punctuation made between two digits or letters (`292 3栋`). */
+export const BOUNDARY = '|';
+
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\u30FC~]/g;
+const SEPARATORS = /[\s,.;:!?'"`、，。；：！？“”‘’·•…()[\]{}<>（）【】〔〕「」『』《》〈〉/\\_|=+*&%$@^]+/g;
+const INVISIBLE = /[\u200B-\u200D\uFEFF]/g;
+
+/**
+ * The address text with its writing habits folded away: full-width forms to
+ * ASCII (NFKC), letters upper-case, every dash a `-`, white space and punctuation
+ * removed — except between two digits or letters, where it becomes BOUNDARY so
+ * `长江路292 3栋` does not read as number 2923.
+ */
+export function cleanAddressText(raw: string): string {
+  const folded = raw.normalize('NFKC').replace(INVISIBLE, '').toUpperCase().replace(DASHES, '-');
+  return folded
+    .replace(SEPARATORS, ' ')
+    .replace(/([0-9A-Z]) +(?=[0-9A-Z])/g, `$1${BOUNDARY}`)
+    .replace(/ +/g, '')
+    .replace(/-*\|-*/g, (run) => (run.includes('-') ? '-' : BOUNDARY))
+    .replace(/-{2,}/g, '-');
+}
+
+/** Folds a registry value the way texts are folded, for comparing the two. */
+export function cleanRegistryValue(value: string): string {
+  return value.normalize('NFKC').replace(INVISIBLE, '').toUpperCase().replace(DASHES, '-').replace(/\s+/g, '');
+}
