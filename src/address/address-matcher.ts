@@ -36,6 +36,7 @@ interface Found {
  * road, number or region the registry lacks is UNMATCHED, never the nearest one.
  */
 export function matchAddress(parsed: ParsedAddress, index: AddressIndex): Resolution {
+  if (index.size === 0) return unmatched('the registry is empty: import one with `gridgraph registry import`');
   if (parsed.unknownPlace !== undefined) return unmatched(`names a place the registry does not have: ${parsed.unknownPlace}`);
 
   let doors: readonly IndexedDoor[];

@@ -194,6 +194,13 @@ const ROOM = new RegExp(`^(\\d+[A-Z]?)(室|号|房|户)?${END}`);
  */
 function readNumberParts(text: string, leftover: string[]): NumberParts {
   let rest = text.replace(/[|]/g, '-').replace(/^-+/, '').replace(DETAIL_LEAD, '');
+  // Words before the numbers (an alias of the compound, a building's name) are kept as leftover:
+  // the door, or the compound, already says where the numbers belong.
+  const words = /^[^\dA-Z第]+/.exec(rest);
+  if (words !== null) {
+    leftover.push(words[0]);
+    rest = rest.slice(words[0].length).replace(/^-+/, '');
+  }
   const parts: NumberParts = {};
   const take = (pattern: RegExp): RegExpExecArray | null => {
     const match = pattern.exec(rest);

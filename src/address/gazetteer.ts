@@ -3,7 +3,7 @@ import { cleanRegistryValue } from './clean-text.js';
 
 /** What a name in a text can stand for. */
 export type NameMeaning =
-  | { kind: 'REGION'; level: RegionLevel; code: string }
+  | { kind: 'REGION'; level: RegionLevel; code: string; name: string }
   | { kind: 'ROAD'; road: string }
   | { kind: 'COMPOUND'; compound: string };
 
@@ -28,7 +28,7 @@ export class Gazetteer {
 
   addRegion(region: RegionRow): void {
     const name = cleanRegistryValue(region.name);
-    const meaning: NameMeaning = { kind: 'REGION', level: region.level, code: region.code };
+    const meaning: NameMeaning = { kind: 'REGION', level: region.level, code: region.code, name: region.name };
     this.add(name, meaning);
     const short = name.replace(SHORTENABLE[region.level], '');
     // A one-character short form (东区 → 东) would match inside any word.
@@ -40,7 +40,11 @@ export class Gazetteer {
   }
 
   addCompound(compound: string): void {
-    this.add(compound, { kind: 'COMPOUND', compound });
+    const meaning: NameMeaning = { kind: 'COMPOUND', compound };
+    this.add(compound, meaning);
+    // 小区 is a generic word: 颐和小区 is also written 颐和.
+    const short = compound.replace(/小区$/, '');
+    if (short !== compound && short.length >= 2) this.add(short, meaning);
   }
 
   /** What a name can mean; undefined if the registry does not know it. */

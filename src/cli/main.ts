@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
+import { addressCommand } from './commands/address-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { registryCommand } from './commands/registry-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -10,6 +11,7 @@ const program = new Command('gridgraph')
   .showHelpAfterError()
   .addCommand(serveCommand)
   .addCommand(registryCommand)
+  .addCommand(addressCommand)
   .addCommand(demoCommand);
 
 try {

@@ -1,14 +1,28 @@
 import { readConfig, type Config } from '../config/config.js';
 import { type HubDatabase, openHubDatabase } from '../db/hub-database.js';
+import { loadDemoIfEmpty } from '../demo/load-demo.js';
+import { progressPrinter } from './progress.js';
 
 /**
- * Runs a command against the configured hub database: DATABASE_URL, or the
- * embedded database in the data folder — served by this process, or joined
- * through the running hub when `npm start` already owns the folder.
+ * Opens the configured hub database — DATABASE_URL, or the embedded database in
+ * the data folder (served by this process, or joined through the running hub
+ * when `npm start` already owns the folder) — and, where GRIDGRAPH_DEMO is on,
+ * fills an empty registry with the demo district, whichever command comes first.
  */
+export async function openConfiguredHub(config: Config, log: (line: string) => void): Promise<HubDatabase> {
+  const hub = await openHubDatabase(config);
+  if (config.loadDemo) {
+    const progress = progressPrinter();
+    const loaded = await loadDemoIfEmpty(hub.db, { onProgress: progress.update }).finally(progress.done);
+    if (loaded) log(`gridgraph: loaded the demo district: ${loaded.addresses.inserted} addresses, ${loaded.grids.inserted} grids`);
+  }
+  return hub;
+}
+
+/** Runs a command against the configured hub database, and closes it after. */
 export async function withHub<T>(run: (hub: HubDatabase, config: Config) => Promise<T>): Promise<T> {
   const config = readConfig();
-  const hub = await openHubDatabase(config);
+  const hub = await openConfiguredHub(config, (line) => console.error(line));
   try {
     return await run(hub, config);
   } finally {

@@ -1,15 +1,22 @@
 import type { Kysely } from 'kysely';
+import type { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
-/** What every resolver gets: the request's own loaders, and the hub for lists. */
-export interface GraphContext {
+/** What lives as long as the server: shared by every request. */
+export interface GraphServices {
   readonly db: Kysely<HubSchema>;
+  /** Holds the registry's in-memory index; shared, since the registry is the same for every caller. */
+  readonly addressResolver: AddressResolver;
+}
+
+/** What every resolver gets: the services, and the request's own loaders. */
+export interface GraphContext extends GraphServices {
   readonly loaders: Loaders;
   /** Echoed in logs and (later) the audit record. */
   readonly requestId: string;
 }
 
-export function createGraphContext(db: Kysely<HubSchema>, requestId: string): GraphContext {
-  return { db, loaders: createLoaders(db), requestId };
+export function createGraphContext(services: GraphServices, requestId: string): GraphContext {
+  return { ...services, loaders: createLoaders(services.db), requestId };
 }

@@ -5,6 +5,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { nodeResolvers } from './resolvers/node-resolvers.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
+import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -21,6 +22,6 @@ export function readTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: readTypeDefs(),
-    resolvers: [nodeResolvers, placeResolvers],
+    resolvers: [nodeResolvers, placeResolvers, resolutionResolvers],
   });
 }

@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { sql, type Kysely } from 'kysely';
+import { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import { formatError } from '../errors/format-error.js';
 import { createGraphContext, type GraphContext } from '../graph/context.js';
@@ -47,6 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
+  const services = { db: options.db, addressResolver: new AddressResolver(options.db) };
 
   const checks: ReadinessCheck[] = [{ name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) }];
   app.use(healthRoutes(checks));
@@ -63,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     GRAPHQL_PATH,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createGraphContext(options.db, req.get('x-request-id') ?? randomUUID()),
+      context: async ({ req }) => createGraphContext(services, req.get('x-request-id') ?? randomUUID()),
     }),
   );
 

@@ -58,6 +58,7 @@ class RegistryTruth {
   readonly doorsByCompound = new Map<string, Set<string>>();
   readonly childrenOf = new Map<string, Row[]>();
   readonly roadsByDistrict = new Map<string, Set<string>>();
+  readonly compoundsAt = new Map<string, Set<string>>();
   private readonly doorByKey = new Map<string, Row>();
   private readonly buildingByKey = new Map<string, Row>();
 
@@ -78,8 +79,11 @@ class RegistryTruth {
     for (const room of this.rooms) push(this.childrenOf, this.buildingOf(room).address_code, room);
     for (const a of addresses) {
       if (a.compound === '') continue;
+      const door = this.doorOf(a).address_code;
       const doors = this.doorsByCompound.get(a.compound) ?? new Set();
-      this.doorsByCompound.set(a.compound, doors.add(this.doorOf(a).address_code));
+      this.doorsByCompound.set(a.compound, doors.add(door));
+      const compounds = this.compoundsAt.get(door) ?? new Set();
+      this.compoundsAt.set(door, compounds.add(a.compound));
     }
   }
 
@@ -91,23 +95,39 @@ class RegistryTruth {
     return this.buildingByKey.get(`${doorKey(room)}|${room.building}`)!;
   }
 
+  /**
+   * Whether a name in a text agrees with a door: one of its regions (in full or
+   * without its suffix), its road, or one of its compounds. A name can agree in
+   * more than one way (长江路社区 → 长江路 is also a road), as a reader would take it.
+   */
+  nameFits(door: Row, name: string): boolean {
+    const regions = [
+      [door.province, /省$/], [door.city, /市$/], [door.district, /区$/], [door.street, /街道$/], [door.community, /社区$/],
+    ] as const;
+    return regions.some(([full, suffix]) => full === name || full.replace(suffix, '') === name)
+      || door.road === name
+      || (this.compoundsAt.get(door.address_code)?.has(name) ?? false);
+  }
+
   /** Doors a prefix and locator leave possible: same road and number, or same compound, inside the named region. */
   doorsFitting(target: Row, locator: Locator, prefix: Prefix): Row[] {
     const atCompound = (door: Row) => this.doorsByCompound.get(target.compound)?.has(door.address_code) ?? false;
     const candidates = locator === 'compound-only'
       ? this.doors.filter(atCompound)
       : (this.doorsByNumber.get(`${target.road}|${target.road_number}`) ?? []).filter((door) => locator === 'road' || atCompound(door));
-    return candidates.filter((door) => prefix.fits(door));
+    return candidates.filter((door) => prefix.names.every((name) => this.nameFits(door, name)));
   }
 }
 
 type Locator = 'road' | 'road-then-compound' | 'compound-then-road' | 'compound-only';
 
 interface Prefix {
-  text: string;
+  /** The names the prefix is written from, in order; the text is their concatenation. */
+  names: readonly string[];
   style: string;
-  fits(door: Row): boolean;
 }
+
+const prefixText = (prefix: Prefix) => prefix.names.join('');
 
 function positive(random: SeededRandom, truth: RegistryTruth, target: Row): LabelledText | undefined {
   const level = target.room !== '' ? 'ROOM' : target.building !== '' ? 'BUILDING' : 'DOOR';
@@ -163,7 +183,7 @@ function unknownNumber(random: SeededRandom, truth: RegistryTruth): LabelledText
 function unknownDistrict(random: SeededRandom, truth: RegistryTruth): LabelledText {
   const door = random.pick(truth.doors);
   const district = random.pick(UNKNOWN_DISTRICTS);
-  const prefix: Prefix = { text: random.chance(0.5) ? `南京市${district}` : district, style: 'unknown district', fits: () => false };
+  const prefix: Prefix = { names: random.chance(0.5) ? ['南京市', district] : [district], style: 'unknown district' };
   const text = write(random, { ...door, compound: '' }, 'road', prefix, {});
   return { text: text.text, expected: 'UNMATCHED', code: null, styles: ['unknown district', ...text.styles] };
 }
@@ -172,7 +192,7 @@ function wrongDistrict(random: SeededRandom, truth: RegistryTruth): LabelledText
   const door = random.pick(truth.doors);
   const others = [...truth.roadsByDistrict.keys()].filter((d) => d !== door.district && !truth.roadsByDistrict.get(d)!.has(door.road));
   if (others.length === 0) return undefined;
-  const prefix: Prefix = { text: random.pick(others), style: 'wrong district', fits: () => false };
+  const prefix: Prefix = { names: [random.pick(others)], style: 'wrong district' };
   const text = write(random, { ...door, compound: '' }, 'road', prefix, {});
   return { text: text.text, expected: 'UNMATCHED', code: null, styles: ['wrong district', ...text.styles] };
 }
@@ -197,27 +217,27 @@ function unitLeftOut(random: SeededRandom, truth: RegistryTruth): LabelledText |
     : { text: text.text, expected: 'MATCHED', code: room.address_code, styles };
 }
 
-const noPrefix: Prefix = { text: '', style: 'no prefix', fits: () => true };
+const noPrefix: Prefix = { names: [], style: 'no prefix' };
 
 function districtPrefix(address: Row): Prefix {
-  return { text: address.district, style: 'district', fits: (door) => door.district === address.district };
+  return { names: [address.district], style: 'district' };
 }
 
 function choosePrefix(random: SeededRandom, target: Row): Prefix {
   const short = (name: string, suffix: RegExp) => name.replace(suffix, '');
-  const sameDistrict = (door: Row) => door.district === target.district;
+  const { province, city, district, street, community } = target;
   const options: Prefix[] = [
     noPrefix,
-    { text: `${target.province}${target.city}${target.district}${target.street}${target.community}`, style: 'full prefix', fits: (d) => d.community === target.community && sameDistrict(d) },
-    { text: `${target.province}${target.city}${target.district}`, style: 'province city district', fits: sameDistrict },
-    { text: `${short(target.province, /省$/)}${short(target.city, /市$/)}${target.district}`, style: 'short province city', fits: sameDistrict },
-    { text: `${short(target.city, /市$/)}${target.district}`, style: 'short city', fits: sameDistrict },
-    { text: short(target.district, /区$/), style: 'short district', fits: sameDistrict },
-    { text: target.district, style: 'district', fits: sameDistrict },
-    { text: `${target.district}${target.street}`, style: 'district street', fits: (d) => d.street === target.street && sameDistrict(d) },
-    { text: target.street, style: 'street', fits: (d) => d.street === target.street },
-    { text: target.community, style: 'community', fits: (d) => d.community === target.community },
-    { text: `${target.district}${short(target.community, /社区$/)}`, style: 'district short community', fits: (d) => d.community === target.community && sameDistrict(d) },
+    { names: [province, city, district, street, community], style: 'full prefix' },
+    { names: [province, city, district], style: 'province city district' },
+    { names: [short(province, /省$/), short(city, /市$/), district], style: 'short province city' },
+    { names: [short(city, /市$/), district], style: 'short city' },
+    { names: [short(district, /区$/)], style: 'short district' },
+    { names: [district], style: 'district' },
+    { names: [district, street], style: 'district street' },
+    { names: [street], style: 'street' },
+    { names: [community], style: 'community' },
+    { names: [district, short(community, /社区$/)], style: 'district short community' },
   ];
   return random.pick(options);
 }
@@ -269,7 +289,7 @@ function write(random: SeededRandom, a: Row, locator: Locator, prefix: Prefix, o
   }
   const spaced = style('spacing', ['none', 'none', 'spaces', 'punctuation'] as const);
   const join = spaced === 'spaces' ? ' ' : spaced === 'punctuation' ? random.pick(['，', ',', '、', ' ']) : '';
-  const text = [prefix.text, place, detail].filter((part) => part !== '').join(join);
+  const text = [prefixText(prefix), place, detail].filter((part) => part !== '').join(join);
   return { text: spaced === 'spaces' && random.chance(0.3) ? ` ${text}  ` : text, styles };
 }
 

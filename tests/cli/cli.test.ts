@@ -95,3 +95,22 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0 } });
   });
 });
+
+describe(`gridgraph address resolve (${testDatabaseKind})`, () => {
+  it('reads one address per line and writes one JSON object per line', async () => {
+    const room = demo.addresses.find((a) => a.room !== '')!;
+    const file = `${dir}/texts.txt`;
+    const texts = [`${room.district}${room.road}${room.road_number}号${room.building}栋${room.unit}单元${room.room}室`, '', '幸福路12号'];
+    (await import('node:fs')).writeFileSync(file, `${texts.join('\n')}\n`);
+    const result = await runCli(['address', 'resolve', '--file', file], env);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { text: texts[0], status: 'MATCHED', code: room.address_code, level: 'ROOM', confidence: 1, candidates: [] },
+      { text: '', status: 'UNMATCHED', code: null, level: null, confidence: 0, candidates: [] },
+      { text: '幸福路12号', status: 'UNMATCHED', code: null, level: null, confidence: 0, candidates: [] },
+    ]);
+    const explained = await runCli(['address', 'resolve', '--explain', '--file', file], env);
+    expect(JSON.parse(explained.stdout.split('\n')[2])).toMatchObject({ reason: 'names a place the registry does not have: 幸福路12号' });
+  });
+});

@@ -12,10 +12,10 @@ afterAll(async () => {
 });
 
 describe(`migrations (${testDatabaseKind})`, () => {
-  it('create the registry tables on an empty database', async () => {
+  it('create the registry tables and its revision on an empty database', async () => {
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by 1`.execute(hub.db);
-    expect(rows.map((r) => r.table_name)).toEqual(['grid', 'region', 'standard_address']);
+    expect(rows.map((r) => r.table_name)).toEqual(['grid', 'region', 'registry_state', 'standard_address']);
   });
 
   it('are a no-op on a current database, and keep its data', async () => {
@@ -32,5 +32,12 @@ describe(`migrations (${testDatabaseKind})`, () => {
                 values ('R1', 'ROOM', 'p', 'c', 'd', 's', 'm', '320102002001', 'r', '1', 'MISSING', 't')`.execute(trx);
     });
     await expect(attempt).rejects.toThrow(/standard_address_parent_fkey/);
+  });
+});
+
+describe(`the registry revision (${testDatabaseKind})`, () => {
+  it('starts at 0 in one row', async () => {
+    const rows = await hub.db.selectFrom('registry_state').selectAll().execute();
+    expect(rows).toEqual([{ id: 1, revision: '0' }]);
   });
 });

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
 import { readConfig } from '../../config/config.js';
-import { openHubDatabase } from '../../db/hub-database.js';
-import { loadDemoIfEmpty } from '../../demo/load-demo.js';
 import { startServer } from '../../server/http-server.js';
-import { progressPrinter } from '../progress.js';
+import { openConfiguredHub } from '../with-hub.js';
 
 export const serveCommand = new Command('serve')
   .description('serve the graph at http://localhost:PORT/graphql (GraphiQL in a browser), with /healthz and /readyz')
@@ -11,14 +9,8 @@ export const serveCommand = new Command('serve')
   .action(async (options: { port?: string }) => {
     const config = readConfig(options.port === undefined ? process.env : { ...process.env, PORT: options.port });
     const started = Date.now();
-    const hub = await openHubDatabase(config);
+    const hub = await openConfiguredHub(config, (line) => console.log(line));
     console.log(`gridgraph: hub database ${hub.description}`);
-    if (config.loadDemo) {
-      const progress = progressPrinter();
-      const loaded = await loadDemoIfEmpty(hub.db, { onProgress: progress.update });
-      progress.done();
-      if (loaded) console.log(`gridgraph: loaded the demo district: ${loaded.addresses.inserted} addresses, ${loaded.grids.inserted} grids`);
-    }
     const server = await startServer({ db: hub.db, port: config.port, host: config.host });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { RegionRow, GridRow, StandardAddressRow } from '../../db/hub-schema.js';
 import type { DoorPlateParent } from '../parents.js';
 import type { Connection, Edge } from '../connection.js';
+import type { ResolvedText } from '../../address/address-resolver.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -23,6 +24,22 @@ export type AddressLevel =
   | 'DOOR'
   /** A room in a building (室). */
   | 'ROOM';
+
+export type AddressResolution = {
+  __typename?: 'AddressResolution';
+  /** The chosen standard address: MATCHED and PARTIAL only. */
+  address?: Maybe<StandardAddress>;
+  /** The addresses that fit equally well: AMBIGUOUS only. */
+  candidates: Array<StandardAddress>;
+  /** 0–1; 0 when no address was chosen. */
+  confidence: Scalars['Float']['output'];
+  parsed: ParsedAddress;
+  /** Why it is not MATCHED, for a data steward; null when MATCHED. */
+  reason?: Maybe<Scalars['String']['output']>;
+  status: ResolutionStatus;
+  /** The text as given. */
+  text: Scalars['String']['output'];
+};
 
 /** 二维码门牌: the QR code printed on a door or building plate. */
 export type DoorPlate = Node & {
@@ -88,6 +105,28 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What the resolver read in a text, in the registry's terms: why it resolved as it did. */
+export type ParsedAddress = {
+  __typename?: 'ParsedAddress';
+  building?: Maybe<Scalars['String']['output']>;
+  city?: Maybe<Scalars['String']['output']>;
+  community?: Maybe<Scalars['String']['output']>;
+  /** Known compound names in the text. */
+  compounds: Array<Scalars['String']['output']>;
+  district?: Maybe<Scalars['String']['output']>;
+  floor?: Maybe<Scalars['String']['output']>;
+  /** Text that was neither a known name nor a number part. */
+  leftover: Array<Scalars['String']['output']>;
+  /** Region names the text gives that the registry knows, by level (a name that fits several regions is left out). */
+  province?: Maybe<Scalars['String']['output']>;
+  /** The known road whose door number the text gives. */
+  road?: Maybe<Scalars['String']['output']>;
+  roadNumber?: Maybe<Scalars['String']['output']>;
+  room?: Maybe<Scalars['String']['output']>;
+  street?: Maybe<Scalars['String']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** A standard address by its code. */
@@ -106,6 +145,10 @@ export type Query = {
   region?: Maybe<Region>;
   /** Regions of one level, or below one parent, in code order. */
   regions: RegionConnection;
+  /** Resolves one free-text address against the registry. */
+  resolveAddress: AddressResolution;
+  /** Resolves up to 1,000 texts at once, in order. */
+  resolveAddresses: Array<AddressResolution>;
 };
 
 
@@ -151,6 +194,16 @@ export type QueryRegionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   level?: InputMaybe<RegionLevel>;
   parentCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryResolveAddressArgs = {
+  text: Scalars['String']['input'];
+};
+
+
+export type QueryResolveAddressesArgs = {
+  texts: Array<Scalars['String']['input']>;
 };
 
 /** An administrative division: 6-digit GB/T 2260 code (province, city, district), 9-digit street or 12-digit community statistical code. */
@@ -213,6 +266,16 @@ export type RegionLevel =
   | 'PROVINCE'
   /** 街道 / 乡镇 */
   | 'STREET';
+
+export type ResolutionStatus =
+  /** More than one standard address fits and the text does not decide; see candidates. */
+  | 'AMBIGUOUS'
+  /** The finest level the text names exists, and only one address fits. */
+  | 'MATCHED'
+  /** The text names something finer that does not exist (or could not be read); the nearest existing ancestor is returned. */
+  | 'PARTIAL'
+  /** No standard address fits: a road, number or region the registry does not have, or nothing readable. */
+  | 'UNMATCHED';
 
 /** 标准地址: one door, building or room of the standard-address registry. */
 export type StandardAddress = Node & {
@@ -357,6 +420,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AddressLevel: AddressLevel;
+  AddressResolution: ResolverTypeWrapper<ResolvedText>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DoorPlate: ResolverTypeWrapper<DoorPlateParent>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -368,11 +432,13 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ParsedAddress: ResolverTypeWrapper<ResolvedText>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionRow>;
   RegionConnection: ResolverTypeWrapper<Connection<RegionRow>>;
   RegionEdge: ResolverTypeWrapper<Edge<RegionRow>>;
   RegionLevel: RegionLevel;
+  ResolutionStatus: ResolutionStatus;
   StandardAddress: ResolverTypeWrapper<StandardAddressRow>;
   StandardAddressConnection: ResolverTypeWrapper<Connection<StandardAddressRow>>;
   StandardAddressEdge: ResolverTypeWrapper<Edge<StandardAddressRow>>;
@@ -381,6 +447,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddressResolution: ResolvedText;
   Boolean: Scalars['Boolean']['output'];
   DoorPlate: DoorPlateParent;
   Float: Scalars['Float']['output'];
@@ -391,6 +458,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
+  ParsedAddress: ResolvedText;
   Query: Record<PropertyKey, never>;
   Region: RegionRow;
   RegionConnection: Connection<RegionRow>;
@@ -407,6 +475,16 @@ export type KeyDirectiveArgs = {
 };
 
 export type KeyDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = KeyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AddressResolutionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AddressResolution'] = ResolversParentTypes['AddressResolution']> = {
+  address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
+  candidates?: Resolver<Array<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  parsed?: Resolver<ResolversTypes['ParsedAddress'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ResolutionStatus'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type DoorPlateResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DoorPlate'] = ResolversParentTypes['DoorPlate']> = {
   address?: Resolver<ResolversTypes['StandardAddress'], ParentType, ContextType>;
@@ -448,6 +526,22 @@ export type PageInfoResolvers<ContextType = GraphContext, ParentType extends Res
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ParsedAddressResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ParsedAddress'] = ResolversParentTypes['ParsedAddress']> = {
+  building?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  compounds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  floor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  leftover?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  road?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roadNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  room?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'code'>>;
   doorPlate?: Resolver<Maybe<ResolversTypes['DoorPlate']>, ParentType, ContextType, RequireFields<QueryDoorPlateArgs, 'code'>>;
@@ -457,6 +551,8 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<ResolversTypes['RegionConnection'], ParentType, ContextType, RequireFields<QueryRegionsArgs, 'first'>>;
+  resolveAddress?: Resolver<ResolversTypes['AddressResolution'], ParentType, ContextType, RequireFields<QueryResolveAddressArgs, 'text'>>;
+  resolveAddresses?: Resolver<Array<ResolversTypes['AddressResolution']>, ParentType, ContextType, RequireFields<QueryResolveAddressesArgs, 'texts'>>;
 };
 
 export type RegionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
@@ -523,12 +619,14 @@ export type StandardAddressEdgeResolvers<ContextType = GraphContext, ParentType 
 };
 
 export type Resolvers<ContextType = GraphContext> = {
+  AddressResolution?: AddressResolutionResolvers<ContextType>;
   DoorPlate?: DoorPlateResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;
   GridEdge?: GridEdgeResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ParsedAddress?: ParsedAddressResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegionConnection?: RegionConnectionResolvers<ContextType>;
