@@ -35,10 +35,14 @@ export function graphiqlAssets(): Router {
 
 /** The page a browser gets at the GraphQL URL. The default query shows the place graph. */
 export function graphiqlPage(endpoint: string): string {
-  const defaultQuery = `# gridgraph: the place graph. Try a door plate, then follow it up and down.
+  const defaultQuery = `# gridgraph. Run this, then follow the graph: a door plate, its address, the rooms below.
 {
+  resolveAddress(text: "南京市玄武区长江路6号1栋2单元301室") {
+    status confidence reason
+    address { code level fullText grid { name } doorPlate { code } }
+  }
   regions(level: DISTRICT) {
-    nodes { code name children(first: 3) { nodes { code name } } }
+    nodes { code name children(first: 3) { totalCount nodes { code name } } }
   }
 }
 `;
