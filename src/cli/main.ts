@@ -5,6 +5,7 @@ import { addressCommand } from './commands/address-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { registryCommand } from './commands/registry-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { demoGenerateCommand, qualityCommand, syncCommand } from './commands/sync-commands.js';
 
 const program = new Command('gridgraph')
   .description('gridgraph: one GraphQL graph of person, place, event, object and organization over five department sources')
@@ -12,7 +13,9 @@ const program = new Command('gridgraph')
   .addCommand(serveCommand)
   .addCommand(registryCommand)
   .addCommand(addressCommand)
-  .addCommand(demoCommand);
+  .addCommand(syncCommand)
+  .addCommand(qualityCommand)
+  .addCommand(demoCommand.addCommand(demoGenerateCommand));
 
 try {
   await program.parseAsync(process.argv);

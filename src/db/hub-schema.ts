@@ -10,6 +10,9 @@ export interface HubSchema {
   grid: GridTable;
   standard_address: StandardAddressTable;
   registry_state: RegistryStateTable;
+  crosswalk: CrosswalkTable;
+  sync_watermark: SyncWatermarkTable;
+  sync_run: SyncRunTable;
 }
 
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
@@ -67,6 +70,44 @@ export interface RegistryStateTable {
   id: number;
   revision: Generated<string>;
 }
+
+/** One source record and what it stands for: the crosswalk of DESIGN §4. */
+export interface CrosswalkTable {
+  source: string;
+  source_table: string;
+  record_id: string;
+  entity_kind: 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+  /** Normalised natural key; null when the record's key failed validation. */
+  entity_key: string | null;
+  key_problem: string | null;
+  address_code: string | null;
+  address_status: 'MATCHED' | 'PARTIAL' | 'AMBIGUOUS' | 'UNMATCHED' | null;
+  address_confidence: number | null;
+  /** The source's change column, in its native text form. */
+  changed_at: string | null;
+  deleted: Generated<boolean>;
+  synced_at: Generated<Date>;
+}
+
+/** The last change value a sync read, per source table. */
+export interface SyncWatermarkTable {
+  source: string;
+  source_table: string;
+  watermark: string;
+}
+
+export interface SyncRunTable {
+  id: Generated<number>;
+  source: string;
+  mode: 'FULL' | 'INCREMENTAL';
+  started_at: Date;
+  finished_at: Date | null;
+  rows_scanned: Generated<number>;
+  rows_deleted: Generated<number>;
+  error: string | null;
+}
+
+export type CrosswalkRow = Selectable<CrosswalkTable>;
 
 export type RegionRow = Selectable<RegionTable>;
 export type GridRow = Selectable<GridTable>;

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as registry from './migrations/0001-registry.js';
 import * as registryRevision from './migrations/0002-registry-revision.js';
+import * as crosswalk from './migrations/0003-crosswalk.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-registry-revision': registryRevision,
+  '0003-crosswalk': crosswalk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

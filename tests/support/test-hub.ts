@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Connector } from '../../src/connectors/connector.js';
 import { type HubDatabase, openHubDatabase } from '../../src/db/hub-database.js';
+import { openSourceDatabase, type SourceDatabase } from '../../src/sources/source-database.js';
 
 /** A hub database for one test file, and its URL for child processes (the CLI). */
 export interface TestHub extends HubDatabase {
@@ -26,6 +28,25 @@ export async function createTestHub(): Promise<TestHub> {
     url,
     async close() {
       await hub.close();
+      await admin(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/**
+ * A fresh, empty database for a department source: a throwaway database on
+ * TEST_DATABASE_URL's server, or PGlite in memory.
+ */
+export async function createTestSource(connector: Connector): Promise<SourceDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl === undefined || serverUrl === '') return openSourceDatabase(connector, { dataDir: '' }, {}, { inMemory: true });
+  const name = `gridgraph_test_source_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `create database ${name}`);
+  const source = await openSourceDatabase(connector, { dataDir: '' }, { [connector.urlVariable]: withDatabase(serverUrl, name) });
+  return {
+    ...source,
+    async close() {
+      await source.close();
       await admin(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };

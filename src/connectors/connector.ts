@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import type { StandardAddressRow } from '../db/hub-schema.js';
+
+/**
+ * A connector: everything gridgraph knows about one department's database, as
+ * one object (DESIGN §4). The engine reads sources only through this contract
+ * and never names a department; adding a SQL source is a new folder under
+ * `connectors/` exporting one of these.
+ */
+export interface Connector {
+  /** Stable, lower-case name: the source's key in the crosswalk and in its URL variable (`police`). */
+  readonly name: string;
+  /** The department, for people (`公安`). */
+  readonly department: string;
+  /**
+   * The variable holding the source's connection URL (`GRIDGRAPH_SOURCE_POLICE_URL`).
+   * Unset on the embedded default: the source then lives in its own PGlite
+   * database in the data folder.
+   */
+  readonly urlVariable: string;
+  /** SDL extending the shared entities with this source's facets; empty when it adds none yet. */
+  readonly typeDefs: string;
+  /** How each of its tables maps onto the graph. */
+  readonly tables: readonly TableMapping[];
+  /** Code tables that translate the source's codes (`XBDM` 1 → `MALE`), by name. */
+  readonly codeTables: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Demo data in the source's native schema, for the embedded default and tests. */
+  readonly demo?: DemoSource;
+}
+
+/** The kinds of entity a source record can stand for (人、组织、事、物). */
+export type EntityKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+
+/** How a record's natural key is checked: GB 11643, GB 32100, or as the source's own id. */
+export type KeyKind = 'ID_NUMBER' | 'CREDIT_CODE' | 'SOURCE_ID';
+
+/**
+ * A declarative mapping of one source table onto the graph: which column is
+ * the record's id, which is the entity's key, which is the address text, which
+ * tells when a row changed, and which fields make up the source's facet.
+ */
+export interface TableMapping {
+  /** The table's name as the source writes it (`T_RK_RKXX`). */
+  readonly table: string;
+  readonly entity: EntityKind;
+  /** The column identifying a row within the table (`RYBH`). */
+  readonly recordId: string;
+  /** The column holding the entity's natural key, and how to check it. */
+  readonly key: { readonly column: string; readonly kind: KeyKind };
+  /** The column holding the record's address as free text, resolved to a standard address on sync. */
+  readonly address?: { readonly column: string };
+  /**
+   * The column that grows when a row changes: incremental syncs read rows after
+   * the last value seen. Its values must sort in time order in their native form
+   * (a timestamp, or text such as `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss`).
+   */
+  readonly changedAt?: string;
+  /** A soft-delete flag: a row whose column equals the value is gone from the graph. */
+  readonly deletedWhen?: { readonly column: string; readonly equals: string };
+  /** The facet this table contributes to its entity: a GraphQL field name and its fields. */
+  readonly facet: FacetMapping;
+}
+
+/** The source's own view of an entity, exposed as one field (`Person.policeRegistration`). */
+export interface FacetMapping {
+  /** The field on the entity type, declared in the connector's SDL. */
+  readonly field: string;
+  /** The facet's GraphQL type, declared in the connector's SDL. */
+  readonly type: string;
+  /** Facet field → where its value comes from. */
+  readonly fields: Readonly<Record<string, FieldMapping>>;
+}
+
+export interface FieldMapping {
+  readonly column: string;
+  /** Translate the raw value through this code table of the connector. */
+  readonly codeTable?: string;
+  /** Reformat a local date or time to ISO 8601. */
+  readonly format?: 'yyyyMMdd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyyMMddHHmmss';
+}
+
+/** Demo data for a connector: the native schema and rows generated over a registry. */
+export interface DemoSource {
+  /** Creates the source's tables and code tables (idempotent). */
+  createSchema(db: Kysely<any>): Promise<void>;
+  /**
+   * Fills the source with deterministic rows placed on the registry's addresses,
+   * defects included; `scale` multiplies the number of records. Writes in
+   * batches and reports rows written.
+   */
+  generate(db: Kysely<any>, places: DemoPlaces, options: DemoOptions): Promise<DemoReport>;
+}
+
+/** What a demo generator wrote, and the defects it put in on purpose, so tests can expect exact counts. */
+export interface DemoReport {
+  /** Rows written, per table. */
+  readonly rows: Readonly<Record<string, number>>;
+  /** Defects among live (not deleted) records, per table and kind (`checkDigit`, `unresolvableAddress` …). */
+  readonly defects: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Records written as deleted (cancelled, stale), per table. */
+  readonly deleted: Readonly<Record<string, number>>;
+}
+
+/** The registry's addresses a demo places its records at. */
+export interface DemoPlaces {
+  readonly rooms: readonly StandardAddressRow[];
+  readonly doors: readonly StandardAddressRow[];
+}
+
+export interface DemoOptions {
+  /** Records grow with it: 1 is a few thousand residents on the demo district. */
+  readonly scale: number;
+  readonly seed: number;
+  readonly onProgress?: (rows: number) => void;
+}

@@ -1,0 +1,128 @@
+import { type Kysely, sql } from 'kysely';
+import type { CrosswalkTable, HubSchema } from '../db/hub-schema.js';
+
+/** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
+
+export type CrosswalkWrite = Omit<CrosswalkTable, 'synced_at' | 'deleted'> & { deleted: boolean };
+
+const TEXT_COLUMNS = ['source', 'source_table', 'record_id', 'entity_kind', 'entity_key', 'key_problem', 'address_code', 'address_status', 'changed_at'] as const;
+
+/**
+ * Writes crosswalk rows by (source, table, record id). A row already as given is
+ * left alone, so re-syncing unchanged records changes nothing.
+ */
+export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly CrosswalkWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = [...TEXT_COLUMNS, 'address_confidence', 'deleted'];
+  const names = sql.raw(columns.join(', '));
+  const updatable = columns.filter((c) => !['source', 'source_table', 'record_id'].includes(c));
+  await sql`
+    insert into crosswalk (${names})
+    select * from unnest(${sql.join([
+      ...TEXT_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
+      sql`${rows.map((row) => row.address_confidence)}::real[]`,
+      sql`${rows.map((row) => row.deleted)}::boolean[]`,
+    ])})
+    on conflict (source, source_table, record_id) do update
+      set ${sql.raw(updatable.map((c) => `${c} = excluded.${c}`).join(', '))}, synced_at = now()
+      where (${sql.raw(updatable.map((c) => `crosswalk.${c}`).join(', '))}) is distinct from (${sql.raw(updatable.map((c) => `excluded.${c}`).join(', '))})`.execute(db);
+}
+
+export async function readWatermark(db: Kysely<HubSchema>, source: string, table: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sync_watermark')
+    .select('watermark')
+    .where('source', '=', source)
+    .where('source_table', '=', table)
+    .executeTakeFirst();
+  return row?.watermark;
+}
+
+export async function writeWatermark(db: Kysely<HubSchema>, source: string, table: string, watermark: string): Promise<void> {
+  await db
+    .insertInto('sync_watermark')
+    .values({ source, source_table: table, watermark })
+    .onConflict((oc) => oc.columns(['source', 'source_table']).doUpdateSet({ watermark }))
+    .execute();
+}
+
+/** Record ids of a source table the crosswalk holds as live. */
+export async function findLiveRecordIds(db: Kysely<HubSchema>, source: string, table: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('crosswalk')
+    .select('record_id')
+    .where('source', '=', source)
+    .where('source_table', '=', table)
+    .where('deleted', '=', false)
+    .execute();
+  return new Set(rows.map((row) => row.record_id));
+}
+
+export async function markDeleted(db: Kysely<HubSchema>, source: string, table: string, recordIds: readonly string[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const result = await db
+    .updateTable('crosswalk')
+    .set({ deleted: true, synced_at: sql`now()` })
+    .where('source', '=', source)
+    .where('source_table', '=', table)
+    .where('record_id', 'in', recordIds)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The data steward's worklist for one source table (DESIGN §4 "dataQuality"). */
+export interface TableQuality {
+  source: string;
+  table: string;
+  /** Live records (not deleted). */
+  records: number;
+  keysInvalid: number;
+  /** Invalid keys by problem, most frequent first. */
+  keyProblems: { problem: string; count: number }[];
+  matched: number;
+  partial: number;
+  ambiguous: number;
+  unmatched: number;
+  /** Records without address text. */
+  noAddress: number;
+  deleted: number;
+}
+
+export async function readQuality(db: Kysely<HubSchema>, source?: string): Promise<TableQuality[]> {
+  const { rows } = await sql<{
+    source: string; source_table: string; records: string; keys_invalid: string; matched: string; partial: string;
+    ambiguous: string; unmatched: string; no_address: string; deleted: string;
+  }>`
+    select source, source_table,
+           count(*) filter (where not deleted) as records,
+           count(*) filter (where not deleted and entity_key is null) as keys_invalid,
+           count(*) filter (where not deleted and address_status = 'MATCHED') as matched,
+           count(*) filter (where not deleted and address_status = 'PARTIAL') as partial,
+           count(*) filter (where not deleted and address_status = 'AMBIGUOUS') as ambiguous,
+           count(*) filter (where not deleted and address_status = 'UNMATCHED') as unmatched,
+           count(*) filter (where not deleted and address_status is null) as no_address,
+           count(*) filter (where deleted) as deleted
+    from crosswalk
+    ${source === undefined ? sql`` : sql`where source = ${source}`}
+    group by source, source_table
+    order by source, source_table`.execute(db);
+  const problems = await sql<{ source: string; source_table: string; problem: string; count: string }>`
+    select source, source_table, regexp_replace(key_problem, ' [(].*[)]$', '') as problem, count(*) as count
+    from crosswalk where not deleted and key_problem is not null ${source === undefined ? sql`` : sql`and source = ${source}`}
+    group by 1, 2, 3 order by count(*) desc, 3`.execute(db);
+  return rows.map((row) => ({
+    source: row.source,
+    table: row.source_table,
+    records: Number(row.records),
+    keysInvalid: Number(row.keys_invalid),
+    keyProblems: problems.rows
+      .filter((p) => p.source === row.source && p.source_table === row.source_table)
+      .map((p) => ({ problem: p.problem, count: Number(p.count) })),
+    matched: Number(row.matched),
+    partial: Number(row.partial),
+    ambiguous: Number(row.ambiguous),
+    unmatched: Number(row.unmatched),
+    noAddress: Number(row.no_address),
+    deleted: Number(row.deleted),
+  }));
+}
