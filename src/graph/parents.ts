@@ -9,3 +9,8 @@ export interface DoorPlateParent {
 export function doorPlateOf(address: StandardAddressRow): DoorPlateParent | null {
   return address.door_plate_code === null ? null : { code: address.door_plate_code, address };
 }
+
+/** What a Person resolves from: the ID number; everything else loads from the crosswalk and the sources. */
+export interface PersonParent {
+  idNumber: string;
+}

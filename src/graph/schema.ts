@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { nodeResolvers } from './resolvers/node-resolvers.js';
+import type { Connector } from '../connectors/connector.js';
+import { facetResolvers, personResolvers } from './resolvers/person-resolvers.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
 
@@ -18,10 +20,10 @@ export function readTypeDefs(): string[] {
     .map((file) => fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8'));
 }
 
-/** The executable graph: the SDL of schema/ with its resolvers. */
-export function buildSchema(): GraphQLSchema {
+/** The executable graph: the SDL of schema/ and of each connector, with their resolvers. */
+export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: readTypeDefs(),
-    resolvers: [nodeResolvers, placeResolvers, resolutionResolvers],
+    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
+    resolvers: [nodeResolvers, placeResolvers, resolutionResolvers, personResolvers, facetResolvers(connectors) as never],
   });
 }

@@ -10,13 +10,19 @@ import { sql, type Kysely } from 'kysely';
 import { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import { formatError } from '../errors/format-error.js';
-import { createGraphContext, type GraphContext } from '../graph/context.js';
+import type { Connector } from '../connectors/connector.js';
+import { createGraphContext, type GraphContext, type GraphServices } from '../graph/context.js';
+import type { SourceDatabase } from '../sources/source-database.js';
 import { buildSchema } from '../graph/schema.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
+  /** The connectors served, in precedence order. @default [] */
+  readonly connectors?: readonly Connector[];
+  /** Open connections to their sources. @default [] */
+  readonly sources?: readonly SourceDatabase[];
   /** @default 4000 */
   readonly port?: number;
   /** @default '0.0.0.0' */
@@ -41,16 +47,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GraphContext>({
-    schema: buildSchema(),
+    schema: buildSchema(options.connectors ?? []),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const services = { db: options.db, addressResolver: new AddressResolver(options.db) };
+  const sources = options.sources ?? [];
+  const services: GraphServices = {
+    db: options.db,
+    addressResolver: new AddressResolver(options.db),
+    connectors: options.connectors ?? [],
+    sources: new Map(sources.map((source) => [source.connector.name, source])),
+  };
 
-  const checks: ReadinessCheck[] = [{ name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) }];
+  const checks: ReadinessCheck[] = [
+    { name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) },
+    ...sources.map((source) => ({ name: source.connector.name, check: async () => void (await sql`select 1`.execute(source.db)) })),
+  ];
   app.use(healthRoutes(checks));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get(GRAPHQL_PATH, (req, res, next) => {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { CrosswalkTable, HubSchema } from '../db/hub-schema.js';
+import type { CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 
 /** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
 
@@ -125,4 +125,61 @@ export async function readQuality(db: Kysely<HubSchema>, source?: string): Promi
     noAddress: Number(row.no_address),
     deleted: Number(row.deleted),
   }));
+}
+
+/** Live crosswalk records of the given entities (with valid keys), in source order. */
+export async function findRecordsOfEntities(
+  db: Kysely<HubSchema>,
+  kind: CrosswalkTable['entity_kind'],
+  keys: readonly string[],
+): Promise<CrosswalkRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('crosswalk')
+    .selectAll()
+    .where('entity_kind', '=', kind)
+    .where('entity_key', 'in', keys)
+    .where('deleted', '=', false)
+    .orderBy('source')
+    .orderBy('record_id')
+    .execute();
+}
+
+/** Which addresses a list of entities at an address covers: the address alone, or it and everything below it. */
+function addressScope(db: Kysely<HubSchema>, code: string, includeDescendants: boolean) {
+  if (!includeDescendants) return sql`${code}`;
+  // Doors hold buildings, buildings hold rooms: two levels below at most.
+  return sql`select code from standard_address where code = ${code} or parent_code = ${code}
+             or parent_code in (select code from standard_address where parent_code = ${code})`;
+}
+
+/** One page of the keys of live entities of a kind whose records resolve to an address (and below), in key order. */
+export async function pageEntityKeysAt(
+  db: Kysely<HubSchema>,
+  kind: CrosswalkTable['entity_kind'],
+  addressCode: string,
+  includeDescendants: boolean,
+  after: string | undefined,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await sql<{ entity_key: string }>`
+    select distinct entity_key from crosswalk
+    where entity_kind = ${kind} and not deleted and entity_key is not null
+      and address_code in (${addressScope(db, addressCode, includeDescendants)})
+      ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
+    order by entity_key limit ${limit}`.execute(db);
+  return rows.map((row) => row.entity_key);
+}
+
+export async function countEntityKeysAt(
+  db: Kysely<HubSchema>,
+  kind: CrosswalkTable['entity_kind'],
+  addressCode: string,
+  includeDescendants: boolean,
+): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    select count(distinct entity_key) as count from crosswalk
+    where entity_kind = ${kind} and not deleted and entity_key is not null
+      and address_code in (${addressScope(db, addressCode, includeDescendants)})`.execute(db);
+  return Number(rows[0].count);
 }

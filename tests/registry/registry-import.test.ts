@@ -21,7 +21,7 @@ afterAll(async () => {
   await hub?.close();
 });
 beforeEach(async () => {
-  await sql`truncate standard_address, grid, region`.execute(hub.db);
+  await sql`truncate crosswalk, standard_address, grid, region`.execute(hub.db);
 });
 
 function files(registry: DemoRegistry, columns?: { grids?: string[]; addresses?: string[] }) {

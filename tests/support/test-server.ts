@@ -1,6 +1,8 @@
 import { importRegistry } from '../../src/registry/registry-import.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
+import type { Connector } from '../../src/connectors/connector.js';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
+import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { createTestHub, type TestHub } from './test-hub.js';
 
 export interface GraphQLResponse<T = any> {
@@ -18,10 +20,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  const server = await startServer({ db: hub.db, port: 0, host: '127.0.0.1' });
+/** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
+export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub } = {}): Promise<TestServer> {
+  const hub = options.hub ?? (await createTestHub());
+  if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  const server = await startServer({ db: hub.db, connectors: options.connectors, sources: options.sources, port: 0, host: '127.0.0.1' });
   return {
     hub,
     server,

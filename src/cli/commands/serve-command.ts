@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { readConfig } from '../../config/config.js';
+import { connectors } from '../../../connectors/index.js';
+import { AddressResolver } from '../../address/address-resolver.js';
+import { loadDemoSourcesIfEmpty } from '../../demo/load-demo-sources.js';
 import { startServer } from '../../server/http-server.js';
+import { closeSources, openSources } from '../../sources/open-sources.js';
 import { openConfiguredHub } from '../with-hub.js';
 
 export const serveCommand = new Command('serve')
@@ -11,7 +15,10 @@ export const serveCommand = new Command('serve')
     const started = Date.now();
     const hub = await openConfiguredHub(config, (line) => console.log(line));
     console.log(`gridgraph: hub database ${hub.description}`);
-    const server = await startServer({ db: hub.db, port: config.port, host: config.host });
+    const sources = await openSources(connectors, config);
+    console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
+    if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
+    const server = await startServer({ db: hub.db, connectors, sources, port: config.port, host: config.host });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 
     let stopping = false;
@@ -20,6 +27,7 @@ export const serveCommand = new Command('serve')
       stopping = true;
       console.log(`gridgraph: ${signal}, stopping`);
       await server.close();
+      await closeSources(sources);
       await hub.close();
       process.exit(0);
     };

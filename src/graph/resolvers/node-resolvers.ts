@@ -11,6 +11,7 @@ const finders: Record<string, (key: string, context: GraphContext) => Promise<ob
   Region: (code, { loaders }) => loaders.regionByCode.load(code),
   Grid: (code, { loaders }) => loaders.gridByCode.load(code),
   StandardAddress: (code, { loaders }) => loaders.addressByCode.load(code),
+  Person: async (idNumber, { loaders }) => ((await loaders.recordsOfPerson.load(idNumber)).length > 0 ? { idNumber } : null),
   DoorPlate: async (code, { loaders }) => {
     const address = await loaders.addressByDoorPlate.load(code);
     return address && doorPlateOf(address);

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { AddressResolver } from '../address/address-resolver.js';
+import type { HubSchema } from '../db/hub-schema.js';
+import type { SourceDatabase } from '../sources/source-database.js';
+import { syncSource } from '../sync/sync-source.js';
+import { generateDemoSources } from './demo-sources.js';
+
+/**
+ * On a new embedded data folder: generate the demo department sources that are
+ * still empty and sync everything, so a new user sees the whole graph at once.
+ * A hub whose crosswalk already has records is left alone.
+ */
+export async function loadDemoSourcesIfEmpty(
+  hub: Kysely<HubSchema>,
+  sources: readonly SourceDatabase[],
+  resolver: AddressResolver,
+  log: (line: string) => void,
+): Promise<void> {
+  const synced = await hub.selectFrom('crosswalk').select('record_id').limit(1).executeTakeFirst();
+  if (synced !== undefined) return;
+  const reports = await generateDemoSources(hub, sources);
+  for (const [name, report] of reports) log(`gridgraph: generated the demo ${name} source: ${Object.values(report.rows).reduce((a, b) => a + b, 0)} rows`);
+  for (const source of sources) {
+    const results = await syncSource(hub, source, resolver);
+    log(`gridgraph: synced ${source.connector.name}: ${results.reduce((n, r) => n + r.scanned, 0)} rows`);
+  }
+}

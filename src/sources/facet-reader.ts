@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Connector, FieldMapping, TableMapping } from '../connectors/connector.js';
+import type { SourceDatabase } from './source-database.js';
+
+/** A facet as the graph returns it: field name → value, codes translated, dates in ISO 8601. */
+export type Facet = Record<string, string | null>;
+
+/**
+ * Reads the facets of the given records from a source table in one statement,
+ * selecting only the mapped columns. Records not found (deleted since the last
+ * sync) are absent from the map.
+ */
+export async function readFacets(source: SourceDatabase, mapping: TableMapping, recordIds: readonly string[]): Promise<Map<string, Facet>> {
+  const fields = Object.entries(mapping.facet.fields);
+  const columns = [...new Set([mapping.recordId, ...fields.map(([, field]) => field.column)])];
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.join(columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
+    from ${sql.table(mapping.table)}
+    where ${sql.ref(mapping.recordId)}::text in (${sql.join(recordIds.map((id) => sql`${id}`))})`.execute(source.db);
+  const facets = new Map<string, Facet>();
+  for (const row of rows) {
+    const facet: Facet = {};
+    for (const [name, field] of fields) facet[name] = present(source.connector, field, row[field.column]);
+    facets.set(String(row[mapping.recordId]), facet);
+  }
+  return facets;
+}
+
+/** A raw column value as the graph shows it: trimmed, translated through its code table, reformatted. */
+function present(connector: Connector, field: FieldMapping, raw: unknown): string | null {
+  if (raw === null || raw === undefined) return null;
+  const value = String(raw).trim();
+  if (value === '') return null;
+  if (field.codeTable !== undefined) return connector.codeTables[field.codeTable]?.[value] ?? null;
+  switch (field.format) {
+    case 'yyyyMMdd':
+      return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : null;
+    case 'yyyyMMddHHmmss':
+      return /^\d{14}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}` : null;
+    case 'yyyy-MM-dd HH:mm:ss':
+      return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? value.replace(' ', 'T') : null;
+    default:
+      return value;
+  }
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { police } from '../../connectors/police/index.js';
+import { AddressResolver } from '../../src/address/address-resolver.js';
+import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
+import { generateDemoSources } from '../../src/demo/demo-sources.js';
+import { toGlobalId } from '../../src/graph/global-id.js';
+import { importRegistry } from '../../src/registry/registry-import.js';
+import type { SourceDatabase } from '../../src/sources/source-database.js';
+import { syncSource } from '../../src/sync/sync-source.js';
+import { createTestHub, createTestSource, testDatabaseKind } from '../support/test-hub.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+let t: TestServer;
+let source: SourceDatabase;
+const demo = generateDemoRegistry();
+
+/** Statements the police source ran while `run` ran: the source database's own counter. */
+async function policeStatements(run: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const executor = source.db.getExecutor();
+  const original = executor.executeQuery.bind(executor);
+  executor.executeQuery = ((...args: Parameters<typeof original>) => {
+    count++;
+    return original(...args);
+  }) as typeof original;
+  try {
+    await run();
+  } finally {
+    executor.executeQuery = original;
+  }
+  return count;
+}
+
+beforeAll(async () => {
+  const hub = await createTestHub();
+  await importRegistry(hub.db, demoRowSources(demo));
+  source = await createTestSource(police);
+  await generateDemoSources(hub.db, [source], { scale: 0.5 });
+  await syncSource(hub.db, source, new AddressResolver(hub.db));
+  t = await startTestServer({ hub, connectors: [police], sources: [source] });
+});
+afterAll(async () => {
+  await t?.close();
+  await source?.close();
+});
+
+const live = async () => {
+  const { rows } = await sql<{ RYBH: string; GMSFHM: string; XM: string; JZDZ: string }>`
+    select "RYBH", "GMSFHM", "XM", "JZDZ" from "T_RK_RKXX" where "ZXBZ" = '0' and "GMSFHM" ~ '^[0-9]{17}[0-9X]$' and "JZDZ" not like '%东%' order by "RYBH" limit 1`.execute(source.db);
+  return rows[0];
+};
+
+describe(`people over GraphQL, read live from the police source (${testDatabaseKind})`, () => {
+  it('finds a person by ID number, with name, facet, residence and provenance', async () => {
+    const record = await live();
+    const { data, errors } = await t.query(
+      `query ($id: IdNumber!) { person(idNumber: $id) { id idNumber name birthDate gender residence { fullText }
+         records { source department table recordId addressStatus syncedAt } policeRegistration { recordId name residenceText } } }`,
+      { id: record.GMSFHM },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.person).toMatchObject({
+      id: toGlobalId('Person', record.GMSFHM),
+      idNumber: record.GMSFHM,
+      name: record.XM,
+      birthDate: `${record.GMSFHM.slice(6, 10)}-${record.GMSFHM.slice(10, 12)}-${record.GMSFHM.slice(12, 14)}`,
+      records: [{ source: 'police', department: '公安', table: 'T_RK_RKXX', recordId: record.RYBH, addressStatus: 'MATCHED' }],
+      policeRegistration: { recordId: record.RYBH, name: record.XM, residenceText: record.JZDZ },
+    });
+    expect(record.JZDZ).toContain(data.person.residence.fullText.replace(/^江苏省南京市/, '').slice(0, 6));
+    const node = await t.query(`query ($id: ID!) { node(id: $id) { ... on Person { idNumber } } }`, { id: data.person.id });
+    expect(node.data.node).toEqual({ idNumber: record.GMSFHM });
+  });
+
+  it('answers null for an unknown person and BAD_USER_INPUT for a malformed ID number', async () => {
+    const unknown = await t.query(`{ person(idNumber: "11010519491231002X") { name } }`);
+    expect(unknown.data.person).toBeNull();
+    const bad = await t.query(`query ($id: IdNumber!) { person(idNumber: $id) { name } }`, { id: '36042619910102009X' });
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0].message).toContain('fails the check digit');
+  });
+
+  it("lists a door's residents with its buildings and rooms, paged by ID number", async () => {
+    const door = demo.addresses.find((a) => a.building === '' && demo.addresses.some((r) => r.room !== '' && r.road === a.road && r.road_number === a.road_number))!;
+    const query = `query ($code: String!, $all: Boolean!, $after: String) { address(code: $code) {
+      residents(first: 5, after: $after, includeDescendants: $all) { totalCount nodes { idNumber } pageInfo { hasNextPage endCursor } } } }`;
+    const own = await t.query(query, { code: door.address_code, all: false });
+    const all = await t.query(query, { code: door.address_code, all: true });
+    expect(own.data.address.residents.totalCount).toBe(0); // people live in rooms, not on the door itself
+    expect(all.data.address.residents.totalCount).toBeGreaterThan(5);
+    const second = await t.query(query, { code: door.address_code, all: true, after: all.data.address.residents.pageInfo.endCursor });
+    const ids = [...all.data.address.residents.nodes, ...second.data.address.residents.nodes].map((n: { idNumber: string }) => n.idNumber);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('reads the facets of a whole page of residents with one source statement, however many residents', async () => {
+    const door = demo.addresses.find((a) => a.building === '' && demo.addresses.filter((r) => r.room !== '' && r.road === a.road && r.road_number === a.road_number).length > 30)!;
+    const query = `query ($code: String!, $n: Int!) { address(code: $code) { residents(first: $n, includeDescendants: true) { nodes { name policeRegistration { phone } } } } }`;
+    let names = 0;
+    const small = await policeStatements(async () => {
+      names = (await t.query(query, { code: door.address_code, n: 2 })).data.address.residents.nodes.length;
+    });
+    const large = await policeStatements(async () => {
+      names = (await t.query(query, { code: door.address_code, n: 50 })).data.address.residents.nodes.length;
+    });
+    expect(names).toBe(50);
+    expect(small).toBe(1);
+    expect(large).toBe(1);
+  });
+});
