@@ -22,6 +22,8 @@ export interface Connector {
   readonly typeDefs: string;
   /** How each of its tables maps onto the graph. */
   readonly tables: readonly TableMapping[];
+  /** Tables whose rows link two entities (a dispute's parties). */
+  readonly linkTables?: readonly LinkTableMapping[];
   /** Code tables that translate the source's codes (`XBDM` 1 → `MALE`), by name. */
   readonly codeTables: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Demo data in the source's native schema, for the embedded default and tests. */
@@ -59,15 +61,47 @@ export interface TableMapping {
   readonly deletedWhen?: { readonly column: string; readonly equals: string };
   /** The facet this table contributes to its entity: a GraphQL field name and its fields. */
   readonly facet: FacetMapping;
+  /** For an OBJECT table: the GraphQL type (implementing `RegisteredObject`) its records are, declared in the connector's SDL. */
+  readonly objectType?: string;
+  /** Links each record makes to another entity through one of its columns (an enterprise's legal representative). */
+  readonly links?: readonly LinkMapping[];
+}
+
+/** A link from a record's entity to another entity named in one of its columns. */
+export interface LinkMapping {
+  /** What the other entity is to this one (`LEGAL_REPRESENTATIVE`). */
+  readonly role: string;
+  readonly to: EntityKind;
+  readonly column: string;
+  readonly kind: KeyKind;
+}
+
+/** A table whose rows each link two entities, with a role (`T_ZZ_JFDSR`: dispute, party, 申请人/被申请人). */
+export interface LinkTableMapping {
+  readonly table: string;
+  readonly recordId: string;
+  readonly changedAt?: string;
+  readonly from: { readonly entity: EntityKind; readonly column: string; readonly kind: KeyKind };
+  readonly to: { readonly entity: EntityKind; readonly column: string; readonly kind: KeyKind };
+  /** The role: a column (through a code table), or the same value for every row. */
+  readonly role: { readonly column: string; readonly codeTable?: string } | { readonly value: string };
 }
 
 /** The source's own view of an entity, exposed as one field (`Person.policeRegistration`). */
 export interface FacetMapping {
   /** The field on the entity type, declared in the connector's SDL. */
   readonly field: string;
+  /** The entity can have several records in this table (licences, inspections): the field is a list. @default false */
+  readonly many?: boolean;
   /** The facet's GraphQL type, declared in the connector's SDL. */
   readonly type: string;
-  /** Facet field → where its value comes from. */
+  /**
+   * Facet field → where its value comes from. A field named like one of the
+   * entity's shared fields (a person's `name` and `phone`, an organization's
+   * `name`, an event's `category`, `description` and stage times) also feeds
+   * that field, in connector precedence order; differing values across sources
+   * are reported as conflicts.
+   */
   readonly fields: Readonly<Record<string, FieldMapping>>;
 }
 

@@ -11,6 +11,7 @@ export interface HubSchema {
   standard_address: StandardAddressTable;
   registry_state: RegistryStateTable;
   crosswalk: CrosswalkTable;
+  crosswalk_link: CrosswalkLinkTable;
   sync_watermark: SyncWatermarkTable;
   sync_run: SyncRunTable;
 }
@@ -85,9 +86,27 @@ export interface CrosswalkTable {
   address_confidence: number | null;
   /** The source's change column, in its native text form. */
   changed_at: string | null;
+  /** The record's values of its entity's shared fields (name, phone …), for conflicts. */
+  shared: Record<string, string> | null;
   deleted: Generated<boolean>;
   synced_at: Generated<Date>;
 }
+
+/** A link between two entities that a source record states. */
+export interface CrosswalkLinkTable {
+  source: string;
+  source_table: string;
+  record_id: string;
+  role: string;
+  from_kind: CrosswalkTable['entity_kind'];
+  from_key: string;
+  to_kind: CrosswalkTable['entity_kind'];
+  to_key: string;
+  deleted: Generated<boolean>;
+  synced_at: Generated<Date>;
+}
+
+export type CrosswalkLinkRow = Selectable<CrosswalkLinkTable>;
 
 /** The last change value a sync read, per source table. */
 export interface SyncWatermarkTable {

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as registry from './migrations/0001-registry.js';
 import * as registryRevision from './migrations/0002-registry-revision.js';
 import * as crosswalk from './migrations/0003-crosswalk.js';
+import * as links from './migrations/0004-links-and-shared-values.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-registry-revision': registryRevision,
   '0003-crosswalk': crosswalk,
+  '0004-links-and-shared-values': links,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

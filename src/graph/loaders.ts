@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type { TableMapping } from '../connectors/connector.js';
-import type { CrosswalkRow, GridRow, HubSchema, RegionRow, StandardAddressRow } from '../db/hub-schema.js';
+import type { EntityKind, TableMapping } from '../connectors/connector.js';
+import type { CrosswalkLinkRow, CrosswalkRow, GridRow, HubSchema, RegionRow, StandardAddressRow } from '../db/hub-schema.js';
 import { type Facet, readFacets } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
-import { findRecordsOfEntities } from '../sync/crosswalk-repository.js';
+import { findLinks, findRecordsOfEntities } from '../sync/crosswalk-repository.js';
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';
@@ -15,19 +15,35 @@ export interface Loaders {
   gridByCode: DataLoader<string, GridRow | null>;
   addressByCode: DataLoader<string, StandardAddressRow | null>;
   addressByDoorPlate: DataLoader<string, StandardAddressRow | null>;
-  /** A person's live source records, by ID number. */
-  recordsOfPerson: DataLoader<string, CrosswalkRow[]>;
+  /** An entity's live source records, by kind and key. */
+  records(kind: EntityKind): DataLoader<string, CrosswalkRow[]>;
+  /** Live links touching an entity, from its side or the other's. */
+  links(side: 'from' | 'to', kind: EntityKind): DataLoader<string, CrosswalkLinkRow[]>;
   /** The facet loader of one source table: one statement per batch of records. */
   facets(source: SourceDatabase, mapping: TableMapping): DataLoader<string, Facet | null>;
 }
 
 export function createLoaders(db: Kysely<HubSchema>): Loaders {
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
+  const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
+  const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
   return {
-    recordsOfPerson: new DataLoader(async (keys) => {
-      const rows = await findRecordsOfEntities(db, 'PERSON', keys);
-      return keys.map((key) => rows.filter((row) => row.entity_key === key));
-    }),
+    records(kind) {
+      let loader = recordLoaders.get(kind);
+      if (loader === undefined) {
+        loader = new DataLoader(async (keys) => groupBy(keys, await findRecordsOfEntities(db, kind, keys), (row) => row.entity_key!));
+        recordLoaders.set(kind, loader);
+      }
+      return loader;
+    },
+    links(side, kind) {
+      let loader = linkLoaders.get(`${side}|${kind}`);
+      if (loader === undefined) {
+        loader = new DataLoader(async (keys) => groupBy(keys, await findLinks(db, side, kind, keys), (row) => (side === 'from' ? row.from_key : row.to_key)));
+        linkLoaders.set(`${side}|${kind}`, loader);
+      }
+      return loader;
+    },
     facets(source, mapping) {
       const id = `${source.connector.name}|${mapping.table}`;
       let loader = facetLoaders.get(id);
@@ -45,6 +61,17 @@ export function createLoaders(db: Kysely<HubSchema>): Loaders {
     addressByCode: keyedLoader((codes) => findAddressesByCode(db, codes), (row) => row.code),
     addressByDoorPlate: keyedLoader((plates) => findAddressesByDoorPlate(db, plates), (row) => row.door_plate_code!),
   };
+}
+
+/** Rows grouped under each key, in key order: what a one-to-many loader returns. */
+function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(keyOf(row));
+    if (group === undefined) groups.set(keyOf(row), [row]);
+    else group.push(row);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
 }
 
 /** A loader over a fetch-by-keys query: one statement per batch, results back in key order, null where missing. */

@@ -10,7 +10,17 @@ export function doorPlateOf(address: StandardAddressRow): DoorPlateParent | null
   return address.door_plate_code === null ? null : { code: address.door_plate_code, address };
 }
 
-/** What a Person resolves from: the ID number; everything else loads from the crosswalk and the sources. */
-export interface PersonParent {
-  idNumber: string;
+/**
+ * What a Person, Organization, Event or object resolves from: its kind and
+ * natural key; everything else loads from the crosswalk and, live, the sources.
+ */
+export interface EntityRef {
+  kind: 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+  key: string;
+}
+
+/** An entity in a role, as a link names it (a party to an event, an organization's legal representative). */
+export interface RoleOf {
+  role: string;
+  entity: EntityRef;
 }

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { nodeResolvers } from './resolvers/node-resolvers.js';
 import type { Connector } from '../connectors/connector.js';
-import { facetResolvers, personResolvers } from './resolvers/person-resolvers.js';
+import { connectorResolvers, entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
+import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
 
@@ -24,6 +24,6 @@ export function readTypeDefs(): string[] {
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
-    resolvers: [nodeResolvers, placeResolvers, resolutionResolvers, personResolvers, facetResolvers(connectors) as never],
+    resolvers: [nodeResolversFor(entityFinders(connectors)), placeResolvers, resolutionResolvers, entityResolvers, connectorResolvers(connectors) as never],
   });
 }

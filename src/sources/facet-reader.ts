@@ -20,14 +20,14 @@ export async function readFacets(source: SourceDatabase, mapping: TableMapping, 
   const facets = new Map<string, Facet>();
   for (const row of rows) {
     const facet: Facet = {};
-    for (const [name, field] of fields) facet[name] = present(source.connector, field, row[field.column]);
+    for (const [name, field] of fields) facet[name] = presentValue(source.connector, field, row[field.column]);
     facets.set(String(row[mapping.recordId]), facet);
   }
   return facets;
 }
 
 /** A raw column value as the graph shows it: trimmed, translated through its code table, reformatted. */
-function present(connector: Connector, field: FieldMapping, raw: unknown): string | null {
+export function presentValue(connector: Connector, field: FieldMapping, raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   const value = String(raw).trim();
   if (value === '') return null;

@@ -1,9 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
+import type { CrosswalkLinkRow, CrosswalkLinkTable, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 
 /** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
 
 export type CrosswalkWrite = Omit<CrosswalkTable, 'synced_at' | 'deleted'> & { deleted: boolean };
+export type LinkWrite = Omit<CrosswalkLinkTable, 'synced_at' | 'deleted'> & { deleted: boolean };
 
 const TEXT_COLUMNS = ['source', 'source_table', 'record_id', 'entity_kind', 'entity_key', 'key_problem', 'address_code', 'address_status', 'changed_at'] as const;
 
@@ -13,7 +14,7 @@ const TEXT_COLUMNS = ['source', 'source_table', 'record_id', 'entity_kind', 'ent
  */
 export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly CrosswalkWrite[]): Promise<void> {
   if (rows.length === 0) return;
-  const columns = [...TEXT_COLUMNS, 'address_confidence', 'deleted'];
+  const columns = [...TEXT_COLUMNS, 'address_confidence', 'shared', 'deleted'];
   const names = sql.raw(columns.join(', '));
   const updatable = columns.filter((c) => !['source', 'source_table', 'record_id'].includes(c));
   await sql`
@@ -21,11 +22,29 @@ export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly Cros
     select * from unnest(${sql.join([
       ...TEXT_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
       sql`${rows.map((row) => row.address_confidence)}::real[]`,
+      sql`${rows.map((row) => (row.shared === null ? null : JSON.stringify(row.shared)))}::jsonb[]`,
       sql`${rows.map((row) => row.deleted)}::boolean[]`,
     ])})
     on conflict (source, source_table, record_id) do update
       set ${sql.raw(updatable.map((c) => `${c} = excluded.${c}`).join(', '))}, synced_at = now()
       where (${sql.raw(updatable.map((c) => `crosswalk.${c}`).join(', '))}) is distinct from (${sql.raw(updatable.map((c) => `excluded.${c}`).join(', '))})`.execute(db);
+}
+
+const LINK_COLUMNS = ['source', 'source_table', 'record_id', 'role', 'from_kind', 'from_key', 'to_kind', 'to_key'] as const;
+
+/** Writes links by (source, table, record id, role); a link already as given is left alone. */
+export async function upsertLinks(db: Kysely<HubSchema>, rows: readonly LinkWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into crosswalk_link (${sql.raw([...LINK_COLUMNS, 'deleted'].join(', '))})
+    select * from unnest(${sql.join([
+      ...LINK_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
+      sql`${rows.map((row) => row.deleted)}::boolean[]`,
+    ])})
+    on conflict (source, source_table, record_id, role) do update
+      set from_kind = excluded.from_kind, from_key = excluded.from_key, to_kind = excluded.to_kind, to_key = excluded.to_key,
+          deleted = excluded.deleted, synced_at = now()
+      where (crosswalk_link.from_key, crosswalk_link.to_key, crosswalk_link.deleted) is distinct from (excluded.from_key, excluded.to_key, excluded.deleted)`.execute(db);
 }
 
 export async function readWatermark(db: Kysely<HubSchema>, source: string, table: string): Promise<string | undefined> {
@@ -46,28 +65,33 @@ export async function writeWatermark(db: Kysely<HubSchema>, source: string, tabl
     .execute();
 }
 
-/** Record ids of a source table the crosswalk holds as live. */
+/** Record ids of a source table the crosswalk (records or links) holds as live. */
 export async function findLiveRecordIds(db: Kysely<HubSchema>, source: string, table: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('crosswalk')
-    .select('record_id')
-    .where('source', '=', source)
-    .where('source_table', '=', table)
-    .where('deleted', '=', false)
-    .execute();
+  const { rows } = await sql<{ record_id: string }>`
+    select record_id from crosswalk where source = ${source} and source_table = ${table} and not deleted
+    union
+    select record_id from crosswalk_link where source = ${source} and source_table = ${table} and not deleted`.execute(db);
   return new Set(rows.map((row) => row.record_id));
 }
 
+/** Marks the records (and their links) of a source table deleted; returns how many rows went. */
 export async function markDeleted(db: Kysely<HubSchema>, source: string, table: string, recordIds: readonly string[]): Promise<number> {
   if (recordIds.length === 0) return 0;
-  const result = await db
+  await db
+    .updateTable('crosswalk_link')
+    .set({ deleted: true, synced_at: sql`now()` })
+    .where('source', '=', source)
+    .where('source_table', '=', table)
+    .where('record_id', 'in', recordIds)
+    .execute();
+  await db
     .updateTable('crosswalk')
     .set({ deleted: true, synced_at: sql`now()` })
     .where('source', '=', source)
     .where('source_table', '=', table)
     .where('record_id', 'in', recordIds)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .execute();
+  return recordIds.length;
 }
 
 /** The data steward's worklist for one source table (DESIGN §4 "dataQuality"). */
@@ -181,5 +205,60 @@ export async function countEntityKeysAt(
     select count(distinct entity_key) as count from crosswalk
     where entity_kind = ${kind} and not deleted and entity_key is not null
       and address_code in (${addressScope(db, addressCode, includeDescendants)})`.execute(db);
+  return Number(rows[0].count);
+}
+
+/** Live links touching the given entities, from their side (`from`) or the other (`to`). */
+export async function findLinks(
+  db: Kysely<HubSchema>,
+  side: 'from' | 'to',
+  kind: CrosswalkTable['entity_kind'],
+  keys: readonly string[],
+): Promise<CrosswalkLinkRow[]> {
+  if (keys.length === 0) return [];
+  const kindColumn = side === 'from' ? 'from_kind' : 'to_kind';
+  const keyColumn = side === 'from' ? 'from_key' : 'to_key';
+  return db
+    .selectFrom('crosswalk_link')
+    .selectAll()
+    .where(kindColumn, '=', kind)
+    .where(keyColumn, 'in', keys)
+    .where('deleted', '=', false)
+    .orderBy('source')
+    .orderBy('record_id')
+    .execute();
+}
+
+/** Which entities a list shows: those of a kind, optionally by a shared value (a name containing, a category equal to). */
+export interface EntityFilter {
+  kind: CrosswalkTable['entity_kind'];
+  sharedContains?: { field: string; text: string };
+  sharedEquals?: { field: string; value: string };
+  /** Only entities linked to this one (an organization's events). */
+  linkedTo?: { kind: CrosswalkTable['entity_kind']; key: string };
+}
+
+function entityFilterSql(filter: EntityFilter) {
+  const conditions = [sql`entity_kind = ${filter.kind}`, sql`not deleted`, sql`entity_key is not null`];
+  if (filter.sharedContains) conditions.push(sql`shared ->> ${filter.sharedContains.field} like ${`%${filter.sharedContains.text.replace(/[%_\\]/g, '\\$&')}%`}`);
+  if (filter.sharedEquals) conditions.push(sql`shared ->> ${filter.sharedEquals.field} = ${filter.sharedEquals.value}`);
+  if (filter.linkedTo) {
+    conditions.push(sql`entity_key in (select from_key from crosswalk_link where not deleted and from_kind = ${filter.kind}
+                                       and to_kind = ${filter.linkedTo.kind} and to_key = ${filter.linkedTo.key})`);
+  }
+  return sql.join(conditions, sql` and `);
+}
+
+/** One page of entity keys matching a filter, in key order. */
+export async function pageEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ entity_key: string }>`
+    select distinct entity_key from crosswalk where ${entityFilterSql(filter)}
+    ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
+    order by entity_key limit ${limit}`.execute(db);
+  return rows.map((row) => row.entity_key);
+}
+
+export async function countEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter): Promise<number> {
+  const { rows } = await sql<{ count: string }>`select count(distinct entity_key) as count from crosswalk where ${entityFilterSql(filter)}`.execute(db);
   return Number(rows[0].count);
 }

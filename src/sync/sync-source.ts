@@ -1,11 +1,22 @@
 import { type Kysely, sql } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
-import type { KeyKind, TableMapping } from '../connectors/connector.js';
+import type { Connector, KeyKind, LinkTableMapping, TableMapping } from '../connectors/connector.js';
+import { SHARED_FIELDS } from '../connectors/shared-fields.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import { checkCreditCode } from '../identity/credit-code.js';
 import { checkIdNumber } from '../identity/id-number.js';
+import { presentValue } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
-import { type CrosswalkWrite, findLiveRecordIds, markDeleted, readWatermark, upsertCrosswalk, writeWatermark } from './crosswalk-repository.js';
+import {
+  type CrosswalkWrite,
+  findLiveRecordIds,
+  type LinkWrite,
+  markDeleted,
+  readWatermark,
+  upsertCrosswalk,
+  upsertLinks,
+  writeWatermark,
+} from './crosswalk-repository.js';
 
 /** Where a sync is: rows read so far from one table. */
 export interface SyncProgress {
@@ -30,26 +41,36 @@ export interface TableSyncResult {
   readonly mode: 'FULL' | 'INCREMENTAL';
   /** Rows read from the source in this run. */
   readonly scanned: number;
-  /** Records found gone (deleted in the source, or flagged deleted) in this run. */
+  /** Records found gone (deleted in the source) in this run. */
   readonly deleted: number;
 }
 
-interface SourceRow {
+/** What a scan reads of any table: its id, change value, delete flag, and the columns its writer needs. */
+interface ScanSpec {
+  readonly table: string;
+  readonly recordId: string;
+  readonly changedAt?: string;
+  readonly deletedWhen?: { readonly column: string; readonly equals: string };
+  readonly columns: readonly string[];
+}
+
+interface ScannedRow {
   record_id: string;
-  key_value: string | null;
-  address_text: string | null;
   changed_at: string | null;
   is_deleted: boolean;
+  values: Record<string, string | null>;
 }
+
+/** Turns a chunk of scanned rows into crosswalk and link rows. */
+type ChunkWriter = (rows: ScannedRow[]) => Promise<{ records: CrosswalkWrite[]; links: LinkWrite[] }>;
 
 /**
  * Syncs one source into the crosswalk (DESIGN §4), table by table: reads the
  * rows changed since the last run (all rows on the first run or with `full`),
- * validates each record's key, resolves its address text, and writes the
- * crosswalk and the new watermark together, a chunk at a time — so an
- * interrupted sync re-run continues where it stopped and loses nothing, and a
- * re-run with nothing new changes nothing. Then finds records deleted in the
- * source by comparing record ids.
+ * validates keys, resolves address texts, and writes crosswalk rows, links and
+ * the new watermark together, a chunk at a time — so an interrupted sync re-run
+ * continues where it stopped and loses nothing, and a re-run with nothing new
+ * changes nothing. Then finds records deleted in the source by comparing ids.
  */
 export async function syncSource(
   hub: Kysely<HubSchema>,
@@ -58,22 +79,97 @@ export async function syncSource(
   options: SyncOptions = {},
 ): Promise<TableSyncResult[]> {
   const results: TableSyncResult[] = [];
-  for (const mapping of source.connector.tables) {
-    results.push(await syncTable(hub, source, mapping, resolver, options));
+  const { connector } = source;
+  for (const mapping of connector.tables) {
+    results.push(await syncTable(hub, source, entityScan(mapping), entityWriter(connector, mapping, resolver), options));
+  }
+  for (const mapping of connector.linkTables ?? []) {
+    results.push(await syncTable(hub, source, linkScan(mapping), linkWriter(connector, mapping), options));
   }
   return results;
+}
+
+function entityScan(mapping: TableMapping): ScanSpec {
+  const shared = sharedFieldsOf(mapping).map(([, field]) => field.column);
+  const columns = [mapping.key.column, mapping.address?.column, ...shared, ...(mapping.links ?? []).map((link) => link.column)];
+  return { ...mapping, columns: unique(columns) };
+}
+
+function linkScan(mapping: LinkTableMapping): ScanSpec {
+  const columns = [mapping.from.column, mapping.to.column, 'column' in mapping.role ? mapping.role.column : undefined];
+  return { ...mapping, columns: unique(columns) };
+}
+
+/** Facet fields that feed the entity's shared fields. */
+function sharedFieldsOf(mapping: TableMapping) {
+  return Object.entries(mapping.facet.fields).filter(([name]) => SHARED_FIELDS[mapping.entity].includes(name));
+}
+
+function entityWriter(connector: Connector, mapping: TableMapping, resolver: AddressResolver): ChunkWriter {
+  const shared = sharedFieldsOf(mapping);
+  return async (rows) => {
+    const texts = rows.map((row) => (mapping.address === undefined ? '' : (row.values[mapping.address.column]?.trim() ?? '')));
+    const resolved = new Map((await resolver.resolve(texts.filter((text) => text !== ''))).map((r) => [r.text, r]));
+    const links: LinkWrite[] = [];
+    const records = rows.map((row, i): CrosswalkWrite => {
+      const key = entityKey(connector, mapping.key.kind, row.values[mapping.key.column]);
+      const address = texts[i] === '' ? undefined : resolved.get(texts[i]);
+      const sharedValues = Object.fromEntries(
+        shared.flatMap(([name, field]) => {
+          const value = presentValue(connector, field, row.values[field.column]);
+          return value === null ? [] : [[name, value]];
+        }),
+      );
+      for (const link of mapping.links ?? []) {
+        const to = entityKey(connector, link.kind, row.values[link.column]);
+        if (key.key !== null && to.key !== null) {
+          links.push({ source: connector.name, source_table: mapping.table, record_id: row.record_id, role: link.role, from_kind: mapping.entity, from_key: key.key, to_kind: link.to, to_key: to.key, deleted: row.is_deleted });
+        }
+      }
+      return {
+        source: connector.name,
+        source_table: mapping.table,
+        record_id: row.record_id,
+        entity_kind: mapping.entity,
+        entity_key: key.key,
+        key_problem: key.problem,
+        address_code: address?.code ?? null,
+        address_status: address?.status ?? null,
+        address_confidence: address?.confidence ?? null,
+        changed_at: row.changed_at,
+        shared: Object.keys(sharedValues).length === 0 ? null : sharedValues,
+        deleted: row.is_deleted,
+      };
+    });
+    return { records, links };
+  };
+}
+
+function linkWriter(connector: Connector, mapping: LinkTableMapping): ChunkWriter {
+  return async (rows) => {
+    const links = rows.flatMap((row): LinkWrite[] => {
+      const from = entityKey(connector, mapping.from.kind, row.values[mapping.from.column]);
+      const to = entityKey(connector, mapping.to.kind, row.values[mapping.to.column]);
+      const role = 'value' in mapping.role
+        ? mapping.role.value
+        : presentValue(connector, { column: mapping.role.column, codeTable: mapping.role.codeTable }, row.values[mapping.role.column]) ?? 'UNKNOWN';
+      if (from.key === null || to.key === null) return [];
+      return [{ source: connector.name, source_table: mapping.table, record_id: row.record_id, role, from_kind: mapping.from.entity, from_key: from.key, to_kind: mapping.to.entity, to_key: to.key, deleted: row.is_deleted }];
+    });
+    return { records: [], links };
+  };
 }
 
 async function syncTable(
   hub: Kysely<HubSchema>,
   source: SourceDatabase,
-  mapping: TableMapping,
-  resolver: AddressResolver,
+  scan: ScanSpec,
+  write: ChunkWriter,
   options: SyncOptions,
 ): Promise<TableSyncResult> {
   const name = source.connector.name;
   const chunkSize = options.chunkSize ?? 5_000;
-  const watermark = options.full || mapping.changedAt === undefined ? undefined : await readWatermark(hub, name, mapping.table);
+  const watermark = options.full || scan.changedAt === undefined ? undefined : await readWatermark(hub, name, scan.table);
   const mode = watermark === undefined ? 'FULL' : 'INCREMENTAL';
   const run = await hub
     .insertInto('sync_run')
@@ -86,20 +182,21 @@ async function syncTable(
   try {
     let after: { changed: string | null; id: string } | undefined;
     for (;;) {
-      const rows = await readChunk(source.db, mapping, watermark, after, chunkSize);
+      const rows = await readChunk(source.db, scan, watermark, after, chunkSize);
       if (rows.length === 0) break;
-      const writes = await toCrosswalk(name, mapping, rows, resolver);
+      const { records, links } = await write(rows);
       const last = rows[rows.length - 1];
       await hub.transaction().execute(async (trx) => {
-        await upsertCrosswalk(trx, writes);
-        if (mapping.changedAt !== undefined && last.changed_at !== null) await writeWatermark(trx, name, mapping.table, last.changed_at);
+        await upsertCrosswalk(trx, records);
+        await upsertLinks(trx, links);
+        if (scan.changedAt !== undefined && last.changed_at !== null) await writeWatermark(trx, name, scan.table, last.changed_at);
       });
       scanned += rows.length;
-      options.onProgress?.({ source: name, table: mapping.table, phase: 'scan', rows: scanned });
+      options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows: scanned });
       if (rows.length < chunkSize) break;
       after = { changed: last.changed_at, id: last.record_id };
     }
-    deleted = await reconcileDeletions(hub, source, mapping, options);
+    deleted = await reconcileDeletions(hub, source, scan, options);
     await hub.updateTable('sync_run').set({ finished_at: new Date(), rows_scanned: scanned, rows_deleted: deleted }).where('id', '=', run.id).execute();
   } catch (error) {
     await hub
@@ -109,91 +206,76 @@ async function syncTable(
       .execute();
     throw error;
   }
-  return { source: name, table: mapping.table, mode, scanned, deleted };
+  return { source: name, table: scan.table, mode, scanned, deleted };
 }
 
 /** The next chunk in (change column, record id) order — or record id order for a table without a change column. */
 async function readChunk(
   db: Kysely<any>,
-  mapping: TableMapping,
+  scan: ScanSpec,
   watermark: string | undefined,
   after: { changed: string | null; id: string } | undefined,
   limit: number,
-): Promise<SourceRow[]> {
-  const id = sql.ref(mapping.recordId);
-  const changed = mapping.changedAt === undefined ? sql`null` : sql`${sql.ref(mapping.changedAt)}::text`;
+): Promise<ScannedRow[]> {
+  const id = sql.ref(scan.recordId);
+  const changed = scan.changedAt === undefined ? undefined : sql`${sql.ref(scan.changedAt)}::text`;
   const conditions = [sql`true`];
-  if (watermark !== undefined) conditions.push(sql`${sql.ref(mapping.changedAt!)}::text > ${watermark}`);
+  if (watermark !== undefined && changed !== undefined) conditions.push(sql`${changed} > ${watermark}`);
   if (after !== undefined) {
-    conditions.push(mapping.changedAt === undefined
-      ? sql`${id}::text > ${after.id}`
-      : sql`(${sql.ref(mapping.changedAt)}::text, ${id}::text) > (${after.changed}, ${after.id})`);
+    conditions.push(changed === undefined ? sql`${id}::text > ${after.id}` : sql`(${changed}, ${id}::text) > (${after.changed}, ${after.id})`);
   }
-  const deletedFlag = mapping.deletedWhen === undefined
+  const deletedFlag = scan.deletedWhen === undefined
     ? sql`false`
-    : sql`coalesce(${sql.ref(mapping.deletedWhen.column)}::text = ${mapping.deletedWhen.equals}, false)`;
-  const order = mapping.changedAt === undefined ? sql`${id}::text` : sql`${sql.ref(mapping.changedAt)}::text, ${id}::text`;
-  const { rows } = await sql<SourceRow>`
-    select ${id}::text as record_id,
-           ${sql.ref(mapping.key.column)}::text as key_value,
-           ${mapping.address === undefined ? sql`null` : sql`${sql.ref(mapping.address.column)}::text`} as address_text,
-           ${changed} as changed_at,
-           ${deletedFlag} as is_deleted
-    from ${sql.table(mapping.table)}
+    : sql`coalesce(${sql.ref(scan.deletedWhen.column)}::text = ${scan.deletedWhen.equals}, false)`;
+  const order = changed === undefined ? sql`${id}::text` : sql`${changed}, ${id}::text`;
+  const { rows } = await sql<Record<string, string | null> & { _record_id: string; _changed_at: string | null; _is_deleted: boolean }>`
+    select ${id}::text as _record_id, ${changed ?? sql`null`} as _changed_at, ${deletedFlag} as _is_deleted,
+           ${sql.join(scan.columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
+    from ${sql.table(scan.table)}
     where ${sql.join(conditions, sql` and `)}
     order by ${order}
     limit ${limit}`.execute(db);
-  return rows;
+  return rows.map(({ _record_id, _changed_at, _is_deleted, ...values }) => ({
+    record_id: _record_id,
+    changed_at: _changed_at,
+    is_deleted: _is_deleted,
+    values,
+  }));
 }
 
-/** Validates keys and resolves address texts of a chunk, in one batch. */
-async function toCrosswalk(source: string, mapping: TableMapping, rows: SourceRow[], resolver: AddressResolver): Promise<CrosswalkWrite[]> {
-  const texts = rows.map((row) => row.address_text?.trim() ?? '');
-  const toResolve = texts.filter((text) => text !== '');
-  const resolved = new Map((await resolver.resolve(toResolve)).map((r) => [r.text, r]));
-  return rows.map((row, i) => {
-    const key = checkKey(mapping.key.kind, row.key_value);
-    const address = texts[i] === '' ? undefined : resolved.get(texts[i]);
-    return {
-      source,
-      source_table: mapping.table,
-      record_id: row.record_id,
-      entity_kind: mapping.entity,
-      entity_key: key.key,
-      key_problem: key.problem,
-      address_code: address?.code ?? null,
-      address_status: address?.status ?? null,
-      address_confidence: address?.confidence ?? null,
-      changed_at: row.changed_at,
-      deleted: row.is_deleted,
-    };
-  });
-}
-
-function checkKey(kind: KeyKind, value: string | null): { key: string | null; problem: string | null } {
-  if (value === null || value.trim() === '') return { key: null, problem: 'is empty' };
-  if (kind === 'SOURCE_ID') return { key: value.trim(), problem: null };
+/**
+ * An entity's key as the crosswalk holds it: a checked ID number or credit
+ * code, or — for records known only by the source's own id (events, objects)
+ * — `<source>:<id>`, unique across sources.
+ */
+function entityKey(connector: Connector, kind: KeyKind, value: string | null | undefined): { key: string | null; problem: string | null } {
+  if (value === null || value === undefined || value.trim() === '') return { key: null, problem: 'is empty' };
+  if (kind === 'SOURCE_ID') return { key: `${connector.name}:${value.trim()}`, problem: null };
   const check = kind === 'ID_NUMBER' ? checkIdNumber(value) : checkCreditCode(value);
   if (check.valid) return { key: 'idNumber' in check ? check.idNumber : check.creditCode, problem: null };
   return { key: null, problem: check.problem };
 }
 
-/** Marks crosswalk records whose rows are no longer in the source as deleted; returns how many. */
-async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase, mapping: TableMapping, options: SyncOptions): Promise<number> {
-  const live = await findLiveRecordIds(hub, source.connector.name, mapping.table);
+/** Marks crosswalk records and links whose rows are no longer in the source as deleted; returns how many rows went. */
+async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec, options: SyncOptions): Promise<number> {
+  const live = await findLiveRecordIds(hub, source.connector.name, scan.table);
   let seen = 0;
   let after: string | undefined;
   for (;;) {
-    const id = sql.ref(mapping.recordId);
+    const id = sql.ref(scan.recordId);
     const { rows } = await sql<{ record_id: string }>`
-      select ${id}::text as record_id from ${sql.table(mapping.table)}
+      select ${id}::text as record_id from ${sql.table(scan.table)}
       ${after === undefined ? sql`` : sql`where ${id}::text > ${after}`}
       order by ${id}::text limit 50000`.execute(source.db);
     for (const row of rows) live.delete(row.record_id);
     seen += rows.length;
-    options.onProgress?.({ source: source.connector.name, table: mapping.table, phase: 'deletions', rows: seen });
+    options.onProgress?.({ source: source.connector.name, table: scan.table, phase: 'deletions', rows: seen });
     if (rows.length < 50_000) break;
     after = rows[rows.length - 1].record_id;
   }
-  return markDeleted(hub, source.connector.name, mapping.table, [...live]);
+  return markDeleted(hub, source.connector.name, scan.table, [...live]);
+}
+
+function unique(columns: readonly (string | undefined)[]): string[] {
+  return [...new Set(columns.filter((column): column is string => column !== undefined))];
 }

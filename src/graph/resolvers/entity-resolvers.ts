@@ -1,0 +1,254 @@
+import type { Connector, EntityKind } from '../../connectors/connector.js';
+import { CONFLICT_FIELDS, EVENT_STAGES } from '../../connectors/shared-fields.js';
+import type { CrosswalkRow } from '../../db/hub-schema.js';
+import { checkIdNumber } from '../../identity/id-number.js';
+import type { Facet } from '../../sources/facet-reader.js';
+import { countEntityKeys, countEntityKeysAt, type EntityFilter, pageEntityKeys, pageEntityKeysAt } from '../../sync/crosswalk-repository.js';
+import { type PageArgs, paginate } from '../connection.js';
+import type { GraphContext } from '../context.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { toGlobalId } from '../global-id.js';
+import type { EntityRef, RoleOf } from '../parents.js';
+import { CreditCodeScalar, IdNumberScalar } from '../scalars.js';
+
+/** The GraphQL type of each kind of entity; objects take theirs from their table's mapping. */
+const TYPE_OF: Record<Exclude<EntityKind, 'OBJECT'>, string> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
+
+const ref = (kind: EntityKind, key: string): EntityRef => ({ kind, key });
+
+/** An entity's live records, in precedence order: the order the connectors are installed in. */
+export async function recordsOf(entity: EntityRef, { loaders, connectors }: GraphContext): Promise<CrosswalkRow[]> {
+  const records = await loaders.records(entity.kind).load(entity.key);
+  const rank = (row: CrosswalkRow) => connectors.findIndex((c) => c.name === row.source);
+  return [...records].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The facets of an entity's records, in precedence order, read live (one statement per source table per batch). */
+async function facetsOf(entity: EntityRef, context: GraphContext): Promise<Facet[]> {
+  const facets = await Promise.all(
+    (await recordsOf(entity, context)).map(async (record) => {
+      const source = context.sources.get(record.source);
+      const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
+      return source === undefined || mapping === undefined ? null : context.loaders.facets(source, mapping).load(record.record_id);
+    }),
+  );
+  return facets.filter((facet): facet is Facet => facet !== null);
+}
+
+/** A shared field: the first value a source gives, in precedence order. */
+async function sharedValue(entity: EntityRef, field: string, context: GraphContext): Promise<string | null> {
+  for (const facet of await facetsOf(entity, context)) if (facet[field]) return facet[field];
+  return null;
+}
+
+/** Where it is: the first record, in precedence order, whose address resolved. */
+async function addressOf(entity: EntityRef, context: GraphContext) {
+  const record = (await recordsOf(entity, context)).find((r) => r.address_code !== null && (r.address_status === 'MATCHED' || r.address_status === 'PARTIAL'));
+  return record === undefined ? null : context.loaders.addressByCode.load(record.address_code!);
+}
+
+/** Sources disagreeing on a shared field, from the values the last sync copied into the crosswalk. */
+async function conflictsOf(entity: EntityRef, context: GraphContext) {
+  const records = await recordsOf(entity, context);
+  return CONFLICT_FIELDS[entity.kind].flatMap((field) => {
+    const values = records.flatMap((r) => (r.shared?.[field] ? [{ source: r.source, value: r.shared[field] }] : []));
+    return new Set(values.map((v) => v.value)).size > 1 ? [{ field, values }] : [];
+  });
+}
+
+/** Entities linked to this one, with their role: `side` says which end of the link this entity is. */
+async function linked(entity: EntityRef, side: 'from' | 'to', otherKind: EntityKind, context: GraphContext): Promise<RoleOf[]> {
+  const links = await context.loaders.links(side, entity.kind).load(entity.key);
+  return links
+    .filter((link) => (side === 'from' ? link.to_kind : link.from_kind) === otherKind)
+    .map((link) => ({ role: link.role, entity: ref(otherKind, side === 'from' ? link.to_key : link.from_key) }));
+}
+
+/** A page of entity keys as a connection of refs. */
+function entityPage(kind: EntityKind, page: PageArgs, fetch: (after: string | undefined, limit: number) => Promise<string[]>, count: () => Promise<number>) {
+  return paginate<EntityRef>(page, (entity) => entity.key, async (after, limit) => (await fetch(after, limit)).map((key) => ref(kind, key)), count);
+}
+
+function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind'>, page: PageArgs, { db }: GraphContext) {
+  const full = { kind, ...filter };
+  return entityPage(kind, page, (after, limit) => pageEntityKeys(db, full, after, limit), () => countEntityKeys(db, full));
+}
+
+function atAddress(kind: EntityKind) {
+  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db }: GraphContext) =>
+    entityPage(
+      kind,
+      page,
+      (after, limit) => pageEntityKeysAt(db, kind, address.code, includeDescendants ?? false, after, limit),
+      () => countEntityKeysAt(db, kind, address.code, includeDescendants ?? false),
+    );
+}
+
+/** Looks an entity up by key: null when no live record knows it. */
+async function existing(kind: EntityKind, key: string, { loaders }: GraphContext): Promise<EntityRef | null> {
+  return (await loaders.records(kind).load(key)).length > 0 ? ref(kind, key) : null;
+}
+
+/** The fields every entity type has. */
+const common = {
+  records: (entity: EntityRef, _: unknown, context: GraphContext) => recordsOf(entity, context),
+  address: (entity: EntityRef, _: unknown, context: GraphContext) => addressOf(entity, context),
+};
+
+/** Person, Organization, Event and RegisteredObject: found through the crosswalk, read live from the sources. */
+export const entityResolvers: Resolvers = {
+  IdNumber: IdNumberScalar,
+  CreditCode: CreditCodeScalar,
+  Query: {
+    person: (_, { idNumber }, context) => existing('PERSON', idNumber, context),
+    organization: (_, { creditCode }, context) => existing('ORGANIZATION', creditCode, context),
+    people: (_, { nameContains, ...page }, context) =>
+      listPage('PERSON', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
+    organizations: (_, { nameContains, ...page }, context) =>
+      listPage('ORGANIZATION', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
+    events: (_, { category, ...page }, context) =>
+      listPage('EVENT', category ? { sharedEquals: { field: 'category', value: category } } : {}, page, context),
+  },
+  Person: {
+    id: (person) => toGlobalId('Person', person.key),
+    idNumber: (person) => person.key,
+    birthDate: (person) => {
+      const check = checkIdNumber(person.key);
+      return check.valid ? check.birthDate : '';
+    },
+    gender: (person) => {
+      const check = checkIdNumber(person.key);
+      return check.valid ? check.gender : 'MALE';
+    },
+    name: (person, _, context) => sharedValue(person, 'name', context),
+    residence: (person, _, context) => addressOf(person, context),
+    records: common.records,
+    organizations: (person, _, context) => linked(person, 'to', 'ORGANIZATION', context),
+    events: (person, page, context) => listPage('EVENT', { linkedTo: { kind: 'PERSON', key: person.key } }, page, context),
+    conflicts: (person, _, context) => conflictsOf(person, context),
+  },
+  Organization: {
+    id: (organization) => toGlobalId('Organization', organization.key),
+    creditCode: (organization) => organization.key,
+    name: (organization, _, context) => sharedValue(organization, 'name', context),
+    kind: (organization, _, context) => sharedValue(organization, 'kind', context),
+    status: (organization, _, context) => sharedValue(organization, 'status', context),
+    address: common.address,
+    legalRepresentative: async (organization, _, context) =>
+      (await linked(organization, 'from', 'PERSON', context)).find((link) => link.role === 'LEGAL_REPRESENTATIVE')?.entity ?? null,
+    people: (organization, _, context) => linked(organization, 'from', 'PERSON', context),
+    events: (organization, page, context) => listPage('EVENT', { linkedTo: { kind: 'ORGANIZATION', key: organization.key } }, page, context),
+    records: common.records,
+    conflicts: (organization, _, context) => conflictsOf(organization, context),
+  },
+  Event: {
+    id: (event) => toGlobalId('Event', event.key),
+    key: (event) => event.key,
+    category: (event, _, context) => sharedValue(event, 'category', context),
+    description: (event, _, context) => sharedValue(event, 'description', context),
+    address: common.address,
+    timeline: async (event, _, context) => timelineOf(await facetsOf(event, context)),
+    durations: async (event, _, context) => {
+      const timeline = timelineOf(await facetsOf(event, context));
+      return timeline.slice(1).map((stage, i) => ({
+        from: timeline[i].stage,
+        to: stage.stage,
+        seconds: Math.round((Date.parse(`${stage.at}Z`) - Date.parse(`${timeline[i].at}Z`)) / 1000),
+      }));
+    },
+    parties: async (event, _, context) => [
+      ...(await linked(event, 'from', 'PERSON', context)),
+      ...(await linked(event, 'from', 'ORGANIZATION', context)),
+    ],
+    records: common.records,
+  },
+  EventParty: {
+    person: (party) => (party.entity.kind === 'PERSON' ? party.entity : null),
+    organization: (party) => (party.entity.kind === 'ORGANIZATION' ? party.entity : null),
+  },
+  PersonRole: { person: (role) => role.entity },
+  OrganizationRole: { organization: (role) => role.entity },
+  RegisteredObject: {
+    __resolveType: async (object, context) => (await objectTypeOf(object, context)) as never,
+  },
+  SourceRecord: {
+    department: (record, _, { connectors }) => connectors.find((c) => c.name === record.source)?.department ?? record.source,
+    table: (record) => record.source_table,
+    recordId: (record) => record.record_id,
+    addressStatus: (record) => record.address_status,
+    syncedAt: (record) => record.synced_at.toISOString(),
+  },
+  StandardAddress: {
+    residents: atAddress('PERSON'),
+    organizations: atAddress('ORGANIZATION'),
+    events: atAddress('EVENT'),
+    objects: atAddress('OBJECT'),
+  },
+};
+
+/** The stages a facet list records, first source winning per stage, in stage order. */
+function timelineOf(facets: readonly Facet[]) {
+  const stageName = (field: string) => field.replace(/At$/, '').toUpperCase();
+  return EVENT_STAGES.flatMap((field) => {
+    const at = facets.find((facet) => facet[field])?.[field];
+    return at ? [{ stage: stageName(field) as never, at }] : [];
+  });
+}
+
+/** An object's GraphQL type: its first record's table mapping names it. */
+async function objectTypeOf(object: EntityRef, context: GraphContext): Promise<string | null> {
+  const [record] = await recordsOf(object, context);
+  const connector = context.connectors.find((c) => c.name === record?.source);
+  return connector?.tables.find((t) => t.table === record.source_table)?.objectType ?? null;
+}
+
+/** How `node(id:)` finds each entity type, added to the place finders. */
+export function entityFinders(connectors: readonly Connector[]): Record<string, (key: string, context: GraphContext) => Promise<object | null>> {
+  const finders: Record<string, (key: string, context: GraphContext) => Promise<object | null>> = {};
+  for (const [kind, type] of Object.entries(TYPE_OF)) finders[type] = (key, context) => existing(kind as EntityKind, key, context);
+  for (const type of new Set(connectors.flatMap((c) => c.tables.flatMap((t) => (t.objectType ? [t.objectType] : []))))) {
+    finders[type] = async (key, context) => {
+      const object = await existing('OBJECT', key, context);
+      return object !== null && (await objectTypeOf(object, context)) === type ? object : null;
+    };
+  }
+  return finders;
+}
+
+/**
+ * The resolvers each connector's SDL needs, built from its mappings: its facet
+ * fields (`Person.policeRegistration`, `Organization.foodLicences`), read live,
+ * batched per request; and, for its object types, the fields every
+ * RegisteredObject has.
+ */
+export function connectorResolvers(connectors: readonly Connector[]): Record<string, Record<string, unknown>> {
+  type Field = (entity: EntityRef, args: unknown, context: GraphContext) => unknown;
+  const resolvers: Record<string, Record<string, Field>> = {};
+  for (const connector of connectors) {
+    for (const mapping of connector.tables) {
+      const type = mapping.entity === 'OBJECT' ? mapping.objectType! : TYPE_OF[mapping.entity];
+      resolvers[type] ??= {};
+      resolvers[type][mapping.facet.field] = async (entity, _, context) => {
+        const source = context.sources.get(connector.name);
+        if (source === undefined) return mapping.facet.many ? [] : null;
+        const records = (await context.loaders.records(entity.kind).load(entity.key)).filter(
+          (r) => r.source === connector.name && r.source_table === mapping.table,
+        );
+        const facets = await Promise.all(records.map((r) => context.loaders.facets(source, mapping).load(r.record_id)));
+        const present = facets.filter((facet) => facet !== null);
+        return mapping.facet.many ? present : (present[0] ?? null);
+      };
+      if (mapping.entity === 'OBJECT') {
+        Object.assign(resolvers[type], {
+          id: (object: EntityRef) => toGlobalId(type, object.key),
+          key: (object: EntityRef) => object.key,
+          kind: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'kind', context),
+          name: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'name', context),
+          address: common.address,
+          records: common.records,
+        });
+      }
+    }
+  }
+  return resolvers;
+}
