@@ -1,58 +1,91 @@
-import { type Kysely, sql } from 'kysely';
 import type { DemoSource } from '../../src/connectors/connector.js';
 import { type DemoResident, demoResidents } from '../../src/demo/demo-population.js';
+import { createNativeTable, localTime, type NativeTable, NativeTableWriter } from '../../src/demo/native-table.js';
 import { SeededRandom } from '../../src/demo/random.js';
 
-const BATCH = 5_000;
-const COLUMNS = ['RYBH', 'GMSFHM', 'XM', 'XBDM', 'CSRQ', 'MZDM', 'LXDH', 'HJDZ', 'JZDZ', 'RKLXDM', 'DJSJ', 'GXSJ', 'ZXBZ'] as const;
-type PoliceRow = Record<(typeof COLUMNS)[number], string>;
+const POPULATION: NativeTable = {
+  name: 'T_RK_RKXX',
+  columns: {
+    RYBH: 'varchar(32)', GMSFHM: 'varchar(18)', XM: 'varchar(50)', XBDM: 'char(1)', CSRQ: 'char(8)', MZDM: 'char(2)', LXDH: 'varchar(20)',
+    HJDZ: 'varchar(200)', JZDZ: 'varchar(200)', RKLXDM: 'char(1)', DJSJ: 'varchar(19)', GXSJ: 'varchar(19)', ZXBZ: "char(1) default '0'",
+  },
+  indexes: [['GXSJ', 'RYBH'], ['GMSFHM']],
+};
+const RENTALS: NativeTable = {
+  name: 'T_FW_CZFW',
+  columns: { FWBH: 'varchar(32)', FWDZ: 'varchar(200)', FZSFZH: 'varchar(18)', FZXM: 'varchar(50)', CZYT: 'char(1)', ZLRS: 'varchar(4)', GXSJ: 'varchar(19)' },
+  indexes: [['GXSJ', 'FWBH']],
+};
+const KEY_PERSONS: NativeTable = {
+  name: 'T_ZDRY',
+  columns: { ZDRYBH: 'varchar(32)', GMSFHM: 'varchar(18)', XM: 'varchar(50)', ZDRYLB: 'char(2)', LGSJ: 'varchar(19)', GXSJ: 'varchar(19)' },
+  indexes: [['GXSJ', 'ZDRYBH']],
+};
+const INCIDENTS: NativeTable = {
+  name: 'T_JQ_JQXX',
+  columns: { JQBH: 'varchar(32)', JQLB: 'char(2)', JQNR: 'varchar(500)', FADZ: 'varchar(200)', BJRSFZH: 'varchar(18)', BJSJ: 'varchar(19)', CJSJ: 'varchar(19)', DDSJ: 'varchar(19)', JASJ: 'varchar(19)', GXSJ: 'varchar(19)' },
+  indexes: [['GXSJ', 'JQBH']],
+};
+
+const INCIDENT_TEXT: Record<string, string> = { '01': '邻里纠纷，双方发生口角', '02': '电动车被盗', '03': '噪音扰民', '04': '家庭纠纷', '05': '求助：老人走失' };
+const YEAR_MS = 365 * 86_400_000;
+const EPOCH_2015 = Date.UTC(2015, 0, 1);
+
+type Defect = 'checkDigit' | 'fifteenDigit' | 'lowercaseX' | 'unresolvableAddress';
 
 /**
- * The police population register as such systems look: upper-case pinyin
- * columns, code tables, addresses as full text, local timestamps — and their
+ * The police's systems as they look: the population register (人口信息), rental
+ * housing (出租房屋), key persons (重点人员) and incidents (警情), with upper-case
+ * pinyin columns, code tables, full-text addresses, local timestamps — and
  * defects: failed check digits, 15-digit numbers, lower-case x, addresses that
  * do not resolve, cancelled (注销) records.
  */
 export const policeDemo: DemoSource = {
   async createSchema(db) {
-    await sql`create table if not exists "T_RK_RKXX" (
-      "RYBH" varchar(32) primary key, "GMSFHM" varchar(18), "XM" varchar(50), "XBDM" char(1), "CSRQ" char(8),
-      "MZDM" char(2), "LXDH" varchar(20), "HJDZ" varchar(200), "JZDZ" varchar(200), "RKLXDM" char(1),
-      "DJSJ" varchar(19), "GXSJ" varchar(19) not null, "ZXBZ" char(1) not null default '0')`.execute(db);
-    await sql`create index if not exists "IDX_RKXX_GXSJ" on "T_RK_RKXX" ("GXSJ", "RYBH")`.execute(db);
-    await sql`create index if not exists "IDX_RKXX_GMSFHM" on "T_RK_RKXX" ("GMSFHM")`.execute(db);
-    await sql`create table if not exists "T_DM_XB" ("DM" char(1) primary key, "MC" varchar(10))`.execute(db);
-    await sql`insert into "T_DM_XB" values ('1', '男'), ('2', '女') on conflict do nothing`.execute(db);
-    await sql`create table if not exists "T_DM_RKLX" ("DM" char(1) primary key, "MC" varchar(10))`.execute(db);
-    await sql`insert into "T_DM_RKLX" values ('1', '户籍人口'), ('2', '流动人口'), ('3', '境外人员') on conflict do nothing`.execute(db);
+    for (const table of [POPULATION, RENTALS, KEY_PERSONS, INCIDENTS]) await createNativeTable(db, table);
   },
 
   async generate(db, places, options) {
     const random = new SeededRandom(options.seed + 1);
     const defects: Record<Defect, number> = { checkDigit: 0, fifteenDigit: 0, lowercaseX: 0, unresolvableAddress: 0 };
     let cancelled = 0;
-    let batch: PoliceRow[] = [];
-    let written = 0;
+    const population = new NativeTableWriter(db, POPULATION, options.onProgress);
+    const rentals = new NativeTableWriter(db, RENTALS);
+    const keyPersons = new NativeTableWriter(db, KEY_PERSONS);
+    const incidents = new NativeTableWriter(db, INCIDENTS);
     for (const resident of demoResidents(places.rooms, options.scale, options.seed)) {
-      const { row, defects: these } = policeRow(resident, random);
+      const { row, defects: these } = populationRow(resident, random);
       if (row.ZXBZ === '1') cancelled++;
       else for (const defect of these) defects[defect]++;
-      batch.push(row);
-      if (batch.length === BATCH) {
-        written += await insert(db, batch);
-        batch = [];
-        options.onProgress?.(written);
+      await population.add(row);
+      const at = EPOCH_2015 + (resident.index % 2000) * 3_600_000 * 31;
+      // Every fifth household head lets a room; one in fifty residents is a key person; one in ten calls the police.
+      if (resident.index % 5 === 0) {
+        await rentals.add({ FWBH: `FW${String(resident.index).padStart(10, '0')}`, FWDZ: resident.home.full_text, FZSFZH: resident.idNumber, FZXM: resident.name, CZYT: random.pick(['1', '2']), ZLRS: String(random.int(1, 4)), GXSJ: localTime.dashed(at) });
+      }
+      if (resident.index % 50 === 7) {
+        await keyPersons.add({ ZDRYBH: `ZD${String(resident.index).padStart(10, '0')}`, GMSFHM: resident.idNumber, XM: resident.name, ZDRYLB: random.pick(['01', '02', '03']), LGSJ: localTime.dashed(at), GXSJ: localTime.dashed(at) });
+      }
+      if (resident.index % 10 === 3) {
+        const kind = random.pick(Object.keys(INCIDENT_TEXT));
+        const reported = at + random.int(0, YEAR_MS / 1000) * 1000;
+        await incidents.add({
+          JQBH: `JQ${String(resident.index).padStart(10, '0')}`, JQLB: kind, JQNR: INCIDENT_TEXT[kind], FADZ: resident.home.full_text.replace(/^江苏省南京市/, ''),
+          BJRSFZH: resident.idNumber, BJSJ: localTime.dashed(reported), CJSJ: localTime.dashed(reported + random.int(60, 900) * 1000),
+          DDSJ: localTime.dashed(reported + random.int(900, 1800) * 1000), JASJ: localTime.dashed(reported + random.int(3600, 86_400) * 1000), GXSJ: localTime.dashed(reported),
+        });
       }
     }
-    if (batch.length > 0) written += await insert(db, batch);
-    options.onProgress?.(written);
-    return { rows: { T_RK_RKXX: written }, defects: { T_RK_RKXX: defects }, deleted: { T_RK_RKXX: cancelled } };
+    for (const writer of [population, rentals, keyPersons, incidents]) await writer.flush();
+    return {
+      rows: { T_RK_RKXX: population.written, T_FW_CZFW: rentals.written, T_ZDRY: keyPersons.written, T_JQ_JQXX: incidents.written },
+      defects: { T_RK_RKXX: defects },
+      deleted: { T_RK_RKXX: cancelled },
+    };
   },
 };
 
-type Defect = 'checkDigit' | 'fifteenDigit' | 'lowercaseX' | 'unresolvableAddress';
-
-function policeRow(resident: DemoResident, random: SeededRandom): { row: PoliceRow; defects: Defect[] } {
+function populationRow(resident: DemoResident, random: SeededRandom): { row: Record<string, string>; defects: Defect[] } {
   const defects: Defect[] = [];
   const roll = random.next();
   // Defects, a few per cent each (DESIGN §4).
@@ -73,8 +106,8 @@ function policeRow(resident: DemoResident, random: SeededRandom): { row: PoliceR
   // A road that is not in the registry: the door's own road with a prefix (community names can contain road names).
   const door = `${home.road}${home.road_number}号`;
   const residence = unresolvable ? home.full_text.replace(door, `东${door}`) : policeStyle(home.full_text, random);
-  const registered = timestamp(2015 + (resident.index % 8), resident.index);
-  const row: PoliceRow = {
+  const registered = localTime.dashed(Date.UTC(2015 + (resident.index % 8), 0, 1) + (resident.index % 360) * 86_400_000 + (resident.index % 86_400) * 1000);
+  const row = {
     RYBH: `R${home.division_code.slice(0, 6)}${String(resident.index).padStart(10, '0')}`,
     GMSFHM: idNumber,
     XM: resident.name,
@@ -102,18 +135,4 @@ function policeStyle(fullText: string, random: SeededRandom): string {
 function spoilCheckDigit(idNumber: string): string {
   const last = idNumber[17];
   return idNumber.slice(0, 17) + (last === '0' ? '1' : last === 'X' ? '0' : String((Number(last) + 1) % 10));
-}
-
-/** `yyyy-MM-dd HH:mm:ss`, spread over the year by the record's index. */
-function timestamp(year: number, index: number): string {
-  const date = new Date(Date.UTC(year, 0, 1) + (index % 360) * 86_400_000 + (index % 86_400) * 1000);
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-async function insert(db: Kysely<any>, rows: PoliceRow[]): Promise<number> {
-  const arrays = COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`);
-  const names = sql.join(COLUMNS.map((column) => sql.id(column)));
-  await sql`insert into "T_RK_RKXX" (${names}) select * from unnest(${sql.join(arrays)})
-            on conflict ("RYBH") do nothing`.execute(db);
-  return rows.length;
 }

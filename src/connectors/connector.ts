@@ -74,6 +74,8 @@ export interface LinkMapping {
   readonly to: EntityKind;
   readonly column: string;
   readonly kind: KeyKind;
+  /** A field on this record's entity type, declared in the connector's SDL, that resolves to the linked entity (`landlord`). */
+  readonly field?: string;
 }
 
 /** A table whose rows each link two entities, with a role (`T_ZZ_JFDSR`: dispute, party, 申请人/被申请人). */

@@ -7,6 +7,7 @@ import type { Connector } from '../connectors/connector.js';
 import { connectorResolvers, entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
+import { qualityResolvers } from './resolvers/quality-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
@@ -24,6 +25,6 @@ export function readTypeDefs(): string[] {
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
-    resolvers: [nodeResolversFor(entityFinders(connectors)), placeResolvers, resolutionResolvers, entityResolvers, connectorResolvers(connectors) as never],
+    resolvers: [nodeResolversFor(entityFinders(connectors)), placeResolvers, resolutionResolvers, qualityResolvers, entityResolvers, connectorResolvers(connectors) as never],
   });
 }

@@ -262,3 +262,39 @@ export async function countEntityKeys(db: Kysely<HubSchema>, filter: EntityFilte
   const { rows } = await sql<{ count: string }>`select count(distinct entity_key) as count from crosswalk where ${entityFilterSql(filter)}`.execute(db);
   return Number(rows[0].count);
 }
+
+/** Entities on which sources disagree about one shared field: the steward's conflict list. */
+export interface FieldConflicts {
+  kind: CrosswalkTable['entity_kind'];
+  field: string;
+  /** Entities with more than one value. */
+  count: number;
+  /** The first few, by key, with each source's value. */
+  examples: { key: string; values: { source: string; value: string }[] }[];
+}
+
+/** Disagreements between sources on shared fields, from the values the last sync copied into the crosswalk. */
+export async function readConflicts(db: Kysely<HubSchema>, fields: Readonly<Record<string, readonly string[]>>, examples = 20): Promise<FieldConflicts[]> {
+  const result: FieldConflicts[] = [];
+  for (const [kind, names] of Object.entries(fields)) {
+    for (const field of names) {
+      const { rows } = await sql<{ entity_key: string; values: { source: string; value: string }[]; total: string }>`
+        with conflicting as (
+          select entity_key from crosswalk
+          where entity_kind = ${kind} and not deleted and entity_key is not null and shared ->> ${field} is not null
+          group by entity_key having count(distinct shared ->> ${field}) > 1)
+        select c.entity_key, count(*) over () as total,
+               (select json_agg(json_build_object('source', x.source, 'value', x.shared ->> ${field}) order by x.source)
+                from crosswalk x where x.entity_kind = ${kind} and x.entity_key = c.entity_key and not x.deleted and x.shared ->> ${field} is not null) as values
+        from conflicting c order by c.entity_key limit ${examples}`.execute(db);
+      if (rows.length === 0) continue;
+      result.push({
+        kind: kind as CrosswalkTable['entity_kind'],
+        field,
+        count: Number(rows[0].total),
+        examples: rows.map((row) => ({ key: row.entity_key, values: row.values })),
+      });
+    }
+  }
+  return result;
+}

@@ -39,7 +39,7 @@ describe(`police source sync (${testDatabaseKind})`, () => {
     expect(result).toMatchObject({ source: 'police', table: 'T_RK_RKXX', mode: 'FULL', scanned: rows });
     expect(defects.checkDigit + defects.fifteenDigit + defects.unresolvableAddress).toBeGreaterThan(0);
 
-    const [quality] = await readQuality(hub.db, 'police');
+    const quality = (await readQuality(hub.db, 'police')).find((q) => q.table === 'T_RK_RKXX');
     const live = rows - report.deleted.T_RK_RKXX;
     expect(quality).toMatchObject({
       records: live,
@@ -51,7 +51,7 @@ describe(`police source sync (${testDatabaseKind})`, () => {
       ambiguous: 0,
       noAddress: 0,
     });
-    expect(quality.keyProblems.map((p) => [p.problem, p.count]).sort()).toEqual(
+    expect(quality!.keyProblems.map((p) => [p.problem, p.count]).sort()).toEqual(
       [['fails the check digit', defects.checkDigit], ['is a 15-digit (first-generation) ID number; 18 characters are required', defects.fifteenDigit]]
         .filter(([, count]) => count !== 0).sort(),
     );
@@ -100,18 +100,19 @@ describe(`police source sync (${testDatabaseKind})`, () => {
         },
       });
       await expect(interrupted).rejects.toThrow('power cut');
-      const partial = await sql<{ n: string }>`select count(*) as n from crosswalk where source = 'police'`.execute(hub.db);
+      const partial = await sql<{ n: string }>`select count(*) as n from crosswalk where source = 'police' and source_table = 'T_RK_RKXX'`.execute(hub.db);
       expect(Number(partial.rows[0].n)).toBe(300);
 
       const [resumed] = await syncSource(hub.db, fresh, resolver, { chunkSize: 100 });
       const total = await sql<{ n: string }>`select count(*) as n from "T_RK_RKXX"`.execute(fresh.db);
       expect(resumed.mode).toBe('INCREMENTAL');
       expect(resumed.scanned).toBe(Number(total.rows[0].n) - 300);
-      const synced = await sql<{ n: string }>`select count(*) as n from crosswalk where source = 'police'`.execute(hub.db);
+      const synced = await sql<{ n: string }>`select count(*) as n from crosswalk where source = 'police' and source_table = 'T_RK_RKXX'`.execute(hub.db);
       expect(Number(synced.rows[0].n)).toBe(Number(total.rows[0].n));
       const runs = await hub.db.selectFrom('sync_run').select(['error']).where('source', '=', 'police').orderBy('id').execute();
-      expect(runs.at(-2)?.error).toBe('power cut');
-      expect(runs.at(-1)?.error).toBeNull();
+      const tables = police.tables.length + (police.linkTables?.length ?? 0);
+      expect(runs.at(-tables - 1)?.error).toBe('power cut');
+      expect(runs.slice(-tables).map((run) => run.error)).toEqual(Array(tables).fill(null));
     } finally {
       await fresh.close();
     }

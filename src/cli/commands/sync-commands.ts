@@ -3,7 +3,8 @@ import { connectors } from '../../../connectors/index.js';
 import { AddressResolver } from '../../address/address-resolver.js';
 import { generateDemoSources } from '../../demo/demo-sources.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
-import { readQuality } from '../../sync/crosswalk-repository.js';
+import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
+import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
 import { syncSource } from '../../sync/sync-source.js';
 import { withHub } from '../with-hub.js';
 
@@ -69,14 +70,15 @@ export const syncCommand = new Command('sync')
   });
 
 export const qualityCommand = new Command('quality')
-  .description("the data steward's worklist: per source table, records, invalid keys, address matches")
+  .description("the data steward's worklist: per source table, records, invalid keys, address matches; and cross-source conflicts")
   .argument('[source]', 'one source (default: all)')
   .option('--json', 'print as JSON')
   .action(async (source: string | undefined, options: { json?: boolean }) => {
     await withHub(async (hub) => {
       const quality = await readQuality(hub.db, source);
+      const conflicts = source === undefined ? await readConflicts(hub.db, CONFLICT_FIELDS, 5) : [];
       if (options.json) {
-        console.log(JSON.stringify(quality));
+        console.log(JSON.stringify({ tables: quality, conflicts }));
         return;
       }
       if (quality.length === 0) console.log('nothing synced yet: run `gridgraph sync`');
@@ -84,6 +86,10 @@ export const qualityCommand = new Command('quality')
         console.log(`${q.source}.${q.table}: ${q.records} records, ${q.deleted} deleted`);
         console.log(`  keys invalid ${q.keysInvalid}${q.keyProblems.map((p) => `\n    ${p.count} ${p.problem}`).join('')}`);
         console.log(`  addresses: ${q.matched} matched, ${q.partial} partial, ${q.ambiguous} ambiguous, ${q.unmatched} unmatched, ${q.noAddress} without address`);
+      }
+      for (const c of conflicts) {
+        console.log(`conflicts: ${c.count} ${c.kind.toLowerCase()}s whose ${c.field} differs between sources, e.g.`);
+        for (const e of c.examples) console.log(`  ${e.key}: ${e.values.map((v) => `${v.source} "${v.value}"`).join(', ')}`);
       }
     });
   });

@@ -7,6 +7,7 @@ import type { ResolvedText } from '../../address/address-resolver.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -45,6 +46,58 @@ export type AddressResolution = {
   text: Scalars['String']['output'];
 };
 
+/** 城管部件: a city component (manhole cover, street lamp, hydrant …). */
+export type CityComponent = Node & RegisteredObject & {
+  __typename?: 'CityComponent';
+  address?: Maybe<StandardAddress>;
+  component?: Maybe<CityComponentRecord>;
+  id: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  kind?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  records: Array<SourceRecord>;
+};
+
+export type CityComponentRecord = {
+  __typename?: 'CityComponentRecord';
+  addressText?: Maybe<Scalars['String']['output']>;
+  componentCode: Scalars['String']['output'];
+  kind?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+};
+
+/** A digital city-management case (数字城管案件, GB/T 30428 workflow). */
+export type CityManagementCase = {
+  __typename?: 'CityManagementCase';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  dispatchedAt?: Maybe<Scalars['String']['output']>;
+  handledAt?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  registeredAt?: Maybe<Scalars['String']['output']>;
+  reportedAt?: Maybe<Scalars['String']['output']>;
+  verifiedAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type DataQuality = {
+  __typename?: 'DataQuality';
+  conflicts: Array<FieldConflictSummary>;
+  tables: Array<SourceTableQuality>;
+};
+
+/** A dispute handled by mediation (矛盾纠纷). */
+export type DisputeRecord = {
+  __typename?: 'DisputeRecord';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  outcome?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  registeredAt?: Maybe<Scalars['String']['output']>;
+  reportedAt?: Maybe<Scalars['String']['output']>;
+};
+
 /** 二维码门牌: the QR code printed on a door or building plate. */
 export type DoorPlate = Node & {
   __typename?: 'DoorPlate';
@@ -53,18 +106,48 @@ export type DoorPlate = Node & {
   id: Scalars['ID']['output'];
 };
 
+/** A civil-affairs elderly-care record (高龄、独居老人). */
+export type ElderlyCareRecord = {
+  __typename?: 'ElderlyCareRecord';
+  /** 高龄补贴: 是 / 否 */
+  ageAllowance?: Maybe<Scalars['String']['output']>;
+  /** 独居: 是 / 否 */
+  livingAlone?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  updatedAt?: Maybe<Scalars['String']['output']>;
+};
+
+/** An enforcement case (执法案件). */
+export type EnforcementCase = {
+  __typename?: 'EnforcementCase';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  partyName?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  registeredAt?: Maybe<Scalars['String']['output']>;
+};
+
 /** 事: something that happened at a place, with its handling timeline. */
 export type Event = Node & {
   __typename?: 'Event';
   address?: Maybe<StandardAddress>;
   category?: Maybe<Scalars['String']['output']>;
+  cityManagementCase?: Maybe<CityManagementCase>;
   description?: Maybe<Scalars['String']['output']>;
+  dispute?: Maybe<DisputeRecord>;
   /** Derived: seconds between consecutive recorded stages. */
   durations: Array<EventStageDuration>;
+  enforcementCase?: Maybe<EnforcementCase>;
+  gridEvent?: Maybe<GridEventRecord>;
   id: Scalars['ID']['output'];
   /** `<source>:<record id>` */
   key: Scalars['String']['output'];
+  marketInspection?: Maybe<MarketInspection>;
   parties: Array<EventParty>;
+  /** The police incident record, when the event is one. */
+  policeIncident?: Maybe<PoliceIncident>;
   records: Array<SourceRecord>;
   /** The stages recorded, in order. */
   timeline: Array<EventStageTime>;
@@ -127,6 +210,31 @@ export type FieldConflict = {
   values: Array<SourceValue>;
 };
 
+export type FieldConflictExample = {
+  __typename?: 'FieldConflictExample';
+  key: Scalars['String']['output'];
+  values: Array<SourceValue>;
+};
+
+/** Entities on which sources disagree about one shared field. */
+export type FieldConflictSummary = {
+  __typename?: 'FieldConflictSummary';
+  count: Scalars['Int']['output'];
+  entity: Scalars['String']['output'];
+  /** The first few, with each source's value. */
+  examples: Array<FieldConflictExample>;
+  field: Scalars['String']['output'];
+};
+
+/** A food business licence (食品经营许可证). */
+export type FoodLicence = {
+  __typename?: 'FoodLicence';
+  issuedOn?: Maybe<Scalars['String']['output']>;
+  items?: Maybe<Scalars['String']['output']>;
+  licenceNumber: Scalars['String']['output'];
+  validUntil?: Maybe<Scalars['String']['output']>;
+};
+
 export type Gender =
   | 'FEMALE'
   | 'MALE';
@@ -166,11 +274,72 @@ export type GridEdge = {
   node: Grid;
 };
 
+/** A grid event reported by a grid worker (网格事件). */
+export type GridEventRecord = {
+  __typename?: 'GridEventRecord';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  dispatchedAt?: Maybe<Scalars['String']['output']>;
+  handledAt?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  registeredAt?: Maybe<Scalars['String']['output']>;
+  reportedAt?: Maybe<Scalars['String']['output']>;
+  verifiedAt?: Maybe<Scalars['String']['output']>;
+};
+
 export type GridKind =
   /** 专属网格: business buildings, parks, markets, schools, hospitals. */
   | 'DEDICATED'
   /** 基础网格: a residential grid. */
   | 'RESIDENTIAL';
+
+/** A grid worker's registration (网格员). */
+export type GridWorkerRecord = {
+  __typename?: 'GridWorkerRecord';
+  gridCode?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  servicePhone?: Maybe<Scalars['String']['output']>;
+};
+
+/** The police's key-person record (重点人员). Restricted (L4). */
+export type KeyPersonRecord = {
+  __typename?: 'KeyPersonRecord';
+  category?: Maybe<Scalars['String']['output']>;
+  listedAt?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+};
+
+export type KeyProblemCount = {
+  __typename?: 'KeyProblemCount';
+  count: Scalars['Int']['output'];
+  problem: Scalars['String']['output'];
+};
+
+/** A market-regulation inspection (检查记录). */
+export type MarketInspection = {
+  __typename?: 'MarketInspection';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  reportedAt?: Maybe<Scalars['String']['output']>;
+};
+
+/** The market-regulation registration of an enterprise or individual business (市场主体登记). */
+export type MarketRegistration = {
+  __typename?: 'MarketRegistration';
+  businessAddress?: Maybe<Scalars['String']['output']>;
+  establishedOn?: Maybe<Scalars['String']['output']>;
+  kind?: Maybe<Scalars['String']['output']>;
+  legalRepresentativeName?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  registeredAddress?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['String']['output']>;
+};
 
 /** An object with a stable global id: `node(id:)` finds every one of them. */
 export type Node = {
@@ -188,15 +357,18 @@ export type Organization = Node & {
   creditCode: Scalars['CreditCode']['output'];
   /** Events it is a party to. */
   events: EventConnection;
+  foodLicences: Array<FoodLicence>;
   id: Scalars['ID']['output'];
   kind?: Maybe<Scalars['String']['output']>;
   /** 法定代表人 / 经营者 / 负责人, as the first source naming one says. */
   legalRepresentative?: Maybe<Person>;
+  marketRegistration?: Maybe<MarketRegistration>;
   /** From the first source that has one, in connector precedence order. */
   name?: Maybe<Scalars['String']['output']>;
   /** People linked to it by any source, with their role. */
   people: Array<PersonRole>;
   records: Array<SourceRecord>;
+  socialOrganization?: Maybe<SocialOrganizationRegistration>;
   status?: Maybe<Scalars['String']['output']>;
 };
 
@@ -264,12 +436,16 @@ export type Person = Node & {
   /** Implied by the ID number (yyyy-MM-dd). */
   birthDate: Scalars['String']['output'];
   conflicts: Array<FieldConflict>;
+  elderlyCare?: Maybe<ElderlyCareRecord>;
   /** Events this person is a party to. */
   events: EventConnection;
   /** Implied by the ID number. */
   gender: Gender;
+  gridWorker?: Maybe<GridWorkerRecord>;
   id: Scalars['ID']['output'];
   idNumber: Scalars['IdNumber']['output'];
+  /** Key-person status (重点人员), from the police. */
+  keyPerson?: Maybe<KeyPersonRecord>;
   /** The name, from the first source that has one, in the order the connectors are installed. */
   name?: Maybe<Scalars['String']['output']>;
   /** Organizations this person is linked to (legal representative, member …). */
@@ -280,6 +456,9 @@ export type Person = Node & {
   records: Array<SourceRecord>;
   /** Where the person lives: the standard address their first resolved source record points to. */
   residence?: Maybe<StandardAddress>;
+  specialPopulation?: Maybe<SpecialPopulationRecord>;
+  /** Civil-affairs assistance (低保、特困), one record per household membership. */
+  welfare: Array<WelfareRecord>;
 };
 
 
@@ -307,6 +486,18 @@ export type PersonRole = {
   __typename?: 'PersonRole';
   person: Person;
   role: Scalars['String']['output'];
+};
+
+/** The police's incident record (警情). */
+export type PoliceIncident = {
+  __typename?: 'PoliceIncident';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  dispatchedAt?: Maybe<Scalars['String']['output']>;
+  handledAt?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  reportedAt?: Maybe<Scalars['String']['output']>;
 };
 
 /** The police's population record of a person (人口信息). */
@@ -340,6 +531,8 @@ export type Query = {
   __typename?: 'Query';
   /** A standard address by its code. */
   address?: Maybe<StandardAddress>;
+  /** Per source table: records, invalid keys, address matches; and conflicts between sources. `source` limits the tables to one source. */
+  dataQuality: DataQuality;
   /** A door plate by the code printed on its QR plate. */
   doorPlate?: Maybe<DoorPlate>;
   /** An event by its global id. */
@@ -375,6 +568,11 @@ export type Query = {
 
 export type QueryAddressArgs = {
   code: Scalars['String']['input'];
+};
+
+
+export type QueryDataQualityArgs = {
+  source?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -549,6 +747,29 @@ export type RegisteredObjectEdge = {
   node: RegisteredObject;
 };
 
+/** 出租房屋: a rental home registered with the police. */
+export type RentalHousing = Node & RegisteredObject & {
+  __typename?: 'RentalHousing';
+  address?: Maybe<StandardAddress>;
+  id: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  kind?: Maybe<Scalars['String']['output']>;
+  /** The landlord, as the police registered them. */
+  landlord?: Maybe<Person>;
+  name?: Maybe<Scalars['String']['output']>;
+  records: Array<SourceRecord>;
+  rental?: Maybe<RentalHousingRecord>;
+};
+
+export type RentalHousingRecord = {
+  __typename?: 'RentalHousingRecord';
+  addressText?: Maybe<Scalars['String']['output']>;
+  landlordName?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  tenants?: Maybe<Scalars['String']['output']>;
+  use?: Maybe<Scalars['String']['output']>;
+};
+
 export type ResolutionStatus =
   /** More than one standard address fits and the text does not decide; see candidates. */
   | 'AMBIGUOUS'
@@ -558,6 +779,16 @@ export type ResolutionStatus =
   | 'PARTIAL'
   /** No standard address fits: a road, number or region the registry does not have, or nothing readable. */
   | 'UNMATCHED';
+
+/** A social organization's registration with civil affairs (社会组织登记). */
+export type SocialOrganizationRegistration = {
+  __typename?: 'SocialOrganizationRegistration';
+  kind?: Maybe<Scalars['String']['output']>;
+  legalRepresentativeName?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  registeredOn?: Maybe<Scalars['String']['output']>;
+  registrationNumber: Scalars['String']['output'];
+};
 
 /** One department record behind an entity: its provenance. */
 export type SourceRecord = {
@@ -573,10 +804,36 @@ export type SourceRecord = {
   table: Scalars['String']['output'];
 };
 
+/** One source table as the last sync saw it. */
+export type SourceTableQuality = {
+  __typename?: 'SourceTableQuality';
+  addressesAmbiguous: Scalars['Int']['output'];
+  addressesMatched: Scalars['Int']['output'];
+  addressesPartial: Scalars['Int']['output'];
+  addressesUnmatched: Scalars['Int']['output'];
+  deleted: Scalars['Int']['output'];
+  /** Invalid keys by problem, most frequent first. */
+  keyProblems: Array<KeyProblemCount>;
+  keysInvalid: Scalars['Int']['output'];
+  /** Live records (not deleted). */
+  records: Scalars['Int']['output'];
+  source: Scalars['String']['output'];
+  table: Scalars['String']['output'];
+  withoutAddress: Scalars['Int']['output'];
+};
+
 export type SourceValue = {
   __typename?: 'SourceValue';
   source: Scalars['String']['output'];
   value: Scalars['String']['output'];
+};
+
+/** Special-population status (特殊人群). Restricted (L4). */
+export type SpecialPopulationRecord = {
+  __typename?: 'SpecialPopulationRecord';
+  category?: Maybe<Scalars['String']['output']>;
+  listedAt?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
 };
 
 /** 标准地址: one door, building or room of the standard-address registry. */
@@ -679,6 +936,20 @@ export type StandardAddressEdge = {
   node: StandardAddress;
 };
 
+/** A civil-affairs assistance record of a person (低保 / 特困 household member). Sensitive (L3). */
+export type WelfareRecord = {
+  __typename?: 'WelfareRecord';
+  addressText?: Maybe<Scalars['String']['output']>;
+  assistanceType?: Maybe<Scalars['String']['output']>;
+  householdNumber?: Maybe<Scalars['String']['output']>;
+  monthlyAmount?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  phone?: Maybe<Scalars['String']['output']>;
+  recordId: Scalars['String']['output'];
+  relationToHead?: Maybe<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['String']['output']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -752,15 +1023,20 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
+    | ( Omit<CityComponent, 'address' | 'records'> & { address?: Maybe<_RefType['StandardAddress']>, records: Array<_RefType['SourceRecord']> } )
     | ( DoorPlateParent )
     | ( EntityRef )
     | ( GridRow )
     | ( EntityRef )
     | ( EntityRef )
     | ( RegionRow )
+    | ( Omit<RentalHousing, 'address' | 'landlord' | 'records'> & { address?: Maybe<_RefType['StandardAddress']>, landlord?: Maybe<_RefType['Person']>, records: Array<_RefType['SourceRecord']> } )
     | ( StandardAddressRow )
   ;
-  RegisteredObject: never;
+  RegisteredObject:
+    | ( Omit<CityComponent, 'address' | 'records'> & { address?: Maybe<_RefType['StandardAddress']>, records: Array<_RefType['SourceRecord']> } )
+    | ( Omit<RentalHousing, 'address' | 'landlord' | 'records'> & { address?: Maybe<_RefType['StandardAddress']>, landlord?: Maybe<_RefType['Person']>, records: Array<_RefType['SourceRecord']> } )
+  ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -768,8 +1044,15 @@ export type ResolversTypes = {
   AddressLevel: AddressLevel;
   AddressResolution: ResolverTypeWrapper<ResolvedText>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CityComponent: ResolverTypeWrapper<Omit<CityComponent, 'address' | 'records'> & { address?: Maybe<ResolversTypes['StandardAddress']>, records: Array<ResolversTypes['SourceRecord']> }>;
+  CityComponentRecord: ResolverTypeWrapper<CityComponentRecord>;
+  CityManagementCase: ResolverTypeWrapper<CityManagementCase>;
   CreditCode: ResolverTypeWrapper<Scalars['CreditCode']['output']>;
+  DataQuality: ResolverTypeWrapper<DataQuality>;
+  DisputeRecord: ResolverTypeWrapper<DisputeRecord>;
   DoorPlate: ResolverTypeWrapper<DoorPlateParent>;
+  ElderlyCareRecord: ResolverTypeWrapper<ElderlyCareRecord>;
+  EnforcementCase: ResolverTypeWrapper<EnforcementCase>;
   Event: ResolverTypeWrapper<EntityRef>;
   EventConnection: ResolverTypeWrapper<Connection<EntityRef>>;
   EventEdge: ResolverTypeWrapper<Edge<EntityRef>>;
@@ -778,15 +1061,24 @@ export type ResolversTypes = {
   EventStageDuration: ResolverTypeWrapper<EventStageDuration>;
   EventStageTime: ResolverTypeWrapper<EventStageTime>;
   FieldConflict: ResolverTypeWrapper<FieldConflict>;
+  FieldConflictExample: ResolverTypeWrapper<FieldConflictExample>;
+  FieldConflictSummary: ResolverTypeWrapper<FieldConflictSummary>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FoodLicence: ResolverTypeWrapper<FoodLicence>;
   Gender: Gender;
   Grid: ResolverTypeWrapper<GridRow>;
   GridConnection: ResolverTypeWrapper<Connection<GridRow>>;
   GridEdge: ResolverTypeWrapper<Edge<GridRow>>;
+  GridEventRecord: ResolverTypeWrapper<GridEventRecord>;
   GridKind: GridKind;
+  GridWorkerRecord: ResolverTypeWrapper<GridWorkerRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdNumber: ResolverTypeWrapper<Scalars['IdNumber']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  KeyPersonRecord: ResolverTypeWrapper<KeyPersonRecord>;
+  KeyProblemCount: ResolverTypeWrapper<KeyProblemCount>;
+  MarketInspection: ResolverTypeWrapper<MarketInspection>;
+  MarketRegistration: ResolverTypeWrapper<MarketRegistration>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Organization: ResolverTypeWrapper<EntityRef>;
   OrganizationConnection: ResolverTypeWrapper<Connection<EntityRef>>;
@@ -798,6 +1090,7 @@ export type ResolversTypes = {
   PersonConnection: ResolverTypeWrapper<Connection<EntityRef>>;
   PersonEdge: ResolverTypeWrapper<Edge<EntityRef>>;
   PersonRole: ResolverTypeWrapper<RoleOf>;
+  PoliceIncident: ResolverTypeWrapper<PoliceIncident>;
   PoliceRegistration: ResolverTypeWrapper<PoliceRegistration>;
   PopulationType: PopulationType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -808,21 +1101,34 @@ export type ResolversTypes = {
   RegisteredObject: ResolverTypeWrapper<EntityRef>;
   RegisteredObjectConnection: ResolverTypeWrapper<Connection<EntityRef>>;
   RegisteredObjectEdge: ResolverTypeWrapper<Edge<EntityRef>>;
+  RentalHousing: ResolverTypeWrapper<Omit<RentalHousing, 'address' | 'landlord' | 'records'> & { address?: Maybe<ResolversTypes['StandardAddress']>, landlord?: Maybe<ResolversTypes['Person']>, records: Array<ResolversTypes['SourceRecord']> }>;
+  RentalHousingRecord: ResolverTypeWrapper<RentalHousingRecord>;
   ResolutionStatus: ResolutionStatus;
+  SocialOrganizationRegistration: ResolverTypeWrapper<SocialOrganizationRegistration>;
   SourceRecord: ResolverTypeWrapper<CrosswalkRow>;
+  SourceTableQuality: ResolverTypeWrapper<SourceTableQuality>;
   SourceValue: ResolverTypeWrapper<SourceValue>;
+  SpecialPopulationRecord: ResolverTypeWrapper<SpecialPopulationRecord>;
   StandardAddress: ResolverTypeWrapper<StandardAddressRow>;
   StandardAddressConnection: ResolverTypeWrapper<Connection<StandardAddressRow>>;
   StandardAddressEdge: ResolverTypeWrapper<Edge<StandardAddressRow>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  WelfareRecord: ResolverTypeWrapper<WelfareRecord>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddressResolution: ResolvedText;
   Boolean: Scalars['Boolean']['output'];
+  CityComponent: Omit<CityComponent, 'address' | 'records'> & { address?: Maybe<ResolversParentTypes['StandardAddress']>, records: Array<ResolversParentTypes['SourceRecord']> };
+  CityComponentRecord: CityComponentRecord;
+  CityManagementCase: CityManagementCase;
   CreditCode: Scalars['CreditCode']['output'];
+  DataQuality: DataQuality;
+  DisputeRecord: DisputeRecord;
   DoorPlate: DoorPlateParent;
+  ElderlyCareRecord: ElderlyCareRecord;
+  EnforcementCase: EnforcementCase;
   Event: EntityRef;
   EventConnection: Connection<EntityRef>;
   EventEdge: Edge<EntityRef>;
@@ -830,13 +1136,22 @@ export type ResolversParentTypes = {
   EventStageDuration: EventStageDuration;
   EventStageTime: EventStageTime;
   FieldConflict: FieldConflict;
+  FieldConflictExample: FieldConflictExample;
+  FieldConflictSummary: FieldConflictSummary;
   Float: Scalars['Float']['output'];
+  FoodLicence: FoodLicence;
   Grid: GridRow;
   GridConnection: Connection<GridRow>;
   GridEdge: Edge<GridRow>;
+  GridEventRecord: GridEventRecord;
+  GridWorkerRecord: GridWorkerRecord;
   ID: Scalars['ID']['output'];
   IdNumber: Scalars['IdNumber']['output'];
   Int: Scalars['Int']['output'];
+  KeyPersonRecord: KeyPersonRecord;
+  KeyProblemCount: KeyProblemCount;
+  MarketInspection: MarketInspection;
+  MarketRegistration: MarketRegistration;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Organization: EntityRef;
   OrganizationConnection: Connection<EntityRef>;
@@ -848,6 +1163,7 @@ export type ResolversParentTypes = {
   PersonConnection: Connection<EntityRef>;
   PersonEdge: Edge<EntityRef>;
   PersonRole: RoleOf;
+  PoliceIncident: PoliceIncident;
   PoliceRegistration: PoliceRegistration;
   Query: Record<PropertyKey, never>;
   Region: RegionRow;
@@ -856,12 +1172,18 @@ export type ResolversParentTypes = {
   RegisteredObject: EntityRef;
   RegisteredObjectConnection: Connection<EntityRef>;
   RegisteredObjectEdge: Edge<EntityRef>;
+  RentalHousing: Omit<RentalHousing, 'address' | 'landlord' | 'records'> & { address?: Maybe<ResolversParentTypes['StandardAddress']>, landlord?: Maybe<ResolversParentTypes['Person']>, records: Array<ResolversParentTypes['SourceRecord']> };
+  RentalHousingRecord: RentalHousingRecord;
+  SocialOrganizationRegistration: SocialOrganizationRegistration;
   SourceRecord: CrosswalkRow;
+  SourceTableQuality: SourceTableQuality;
   SourceValue: SourceValue;
+  SpecialPopulationRecord: SpecialPopulationRecord;
   StandardAddress: StandardAddressRow;
   StandardAddressConnection: Connection<StandardAddressRow>;
   StandardAddressEdge: Edge<StandardAddressRow>;
   String: Scalars['String']['output'];
+  WelfareRecord: WelfareRecord;
 };
 
 export type KeyDirectiveArgs = {
@@ -881,9 +1203,54 @@ export type AddressResolutionResolvers<ContextType = GraphContext, ParentType ex
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type CityComponentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['CityComponent'] = ResolversParentTypes['CityComponent']> = {
+  address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
+  component?: Resolver<Maybe<ResolversTypes['CityComponentRecord']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CityComponentRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['CityComponentRecord'] = ResolversParentTypes['CityComponentRecord']> = {
+  addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  componentCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CityManagementCaseResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['CityManagementCase'] = ResolversParentTypes['CityManagementCase']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  verifiedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export interface CreditCodeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['CreditCode'], any> {
   name: 'CreditCode';
 }
+
+export type DataQualityResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataQuality'] = ResolversParentTypes['DataQuality']> = {
+  conflicts?: Resolver<Array<ResolversTypes['FieldConflictSummary']>, ParentType, ContextType>;
+  tables?: Resolver<Array<ResolversTypes['SourceTableQuality']>, ParentType, ContextType>;
+};
+
+export type DisputeRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DisputeRecord'] = ResolversParentTypes['DisputeRecord']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export type DoorPlateResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DoorPlate'] = ResolversParentTypes['DoorPlate']> = {
   address?: Resolver<ResolversTypes['StandardAddress'], ParentType, ContextType>;
@@ -892,14 +1259,37 @@ export type DoorPlateResolvers<ContextType = GraphContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ElderlyCareRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ElderlyCareRecord'] = ResolversParentTypes['ElderlyCareRecord']> = {
+  ageAllowance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  livingAlone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EnforcementCaseResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EnforcementCase'] = ResolversParentTypes['EnforcementCase']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type EventResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cityManagementCase?: Resolver<Maybe<ResolversTypes['CityManagementCase']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dispute?: Resolver<Maybe<ResolversTypes['DisputeRecord']>, ParentType, ContextType>;
   durations?: Resolver<Array<ResolversTypes['EventStageDuration']>, ParentType, ContextType>;
+  enforcementCase?: Resolver<Maybe<ResolversTypes['EnforcementCase']>, ParentType, ContextType>;
+  gridEvent?: Resolver<Maybe<ResolversTypes['GridEventRecord']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  marketInspection?: Resolver<Maybe<ResolversTypes['MarketInspection']>, ParentType, ContextType>;
   parties?: Resolver<Array<ResolversTypes['EventParty']>, ParentType, ContextType>;
+  policeIncident?: Resolver<Maybe<ResolversTypes['PoliceIncident']>, ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['EventStageTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -939,6 +1329,25 @@ export type FieldConflictResolvers<ContextType = GraphContext, ParentType extend
   values?: Resolver<Array<ResolversTypes['SourceValue']>, ParentType, ContextType>;
 };
 
+export type FieldConflictExampleResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FieldConflictExample'] = ResolversParentTypes['FieldConflictExample']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['SourceValue']>, ParentType, ContextType>;
+};
+
+export type FieldConflictSummaryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FieldConflictSummary'] = ResolversParentTypes['FieldConflictSummary']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  examples?: Resolver<Array<ResolversTypes['FieldConflictExample']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type FoodLicenceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FoodLicence'] = ResolversParentTypes['FoodLicence']> = {
+  issuedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  items?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  licenceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  validUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type GridResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Grid'] = ResolversParentTypes['Grid']> = {
   addresses?: Resolver<ResolversTypes['StandardAddressConnection'], ParentType, ContextType, RequireFields<GridAddressesArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -961,12 +1370,62 @@ export type GridEdgeResolvers<ContextType = GraphContext, ParentType extends Res
   node?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
 };
 
+export type GridEventRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['GridEventRecord'] = ResolversParentTypes['GridEventRecord']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  verifiedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GridWorkerRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['GridWorkerRecord'] = ResolversParentTypes['GridWorkerRecord']> = {
+  gridCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  servicePhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export interface IdNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['IdNumber'], any> {
   name: 'IdNumber';
 }
 
+export type KeyPersonRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['KeyPersonRecord'] = ResolversParentTypes['KeyPersonRecord']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type KeyProblemCountResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['KeyProblemCount'] = ResolversParentTypes['KeyProblemCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  problem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MarketInspectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['MarketInspection'] = ResolversParentTypes['MarketInspection']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MarketRegistrationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['MarketRegistration'] = ResolversParentTypes['MarketRegistration']> = {
+  businessAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  establishedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type NodeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'DoorPlate' | 'Event' | 'Grid' | 'Organization' | 'Person' | 'Region' | 'StandardAddress', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CityComponent' | 'DoorPlate' | 'Event' | 'Grid' | 'Organization' | 'Person' | 'Region' | 'RentalHousing' | 'StandardAddress', ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -974,12 +1433,15 @@ export type OrganizationResolvers<ContextType = GraphContext, ParentType extends
   conflicts?: Resolver<Array<ResolversTypes['FieldConflict']>, ParentType, ContextType>;
   creditCode?: Resolver<ResolversTypes['CreditCode'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OrganizationEventsArgs, 'first'>>;
+  foodLicences?: Resolver<Array<ResolversTypes['FoodLicence']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentative?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  marketRegistration?: Resolver<Maybe<ResolversTypes['MarketRegistration']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   people?: Resolver<Array<ResolversTypes['PersonRole']>, ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
+  socialOrganization?: Resolver<Maybe<ResolversTypes['SocialOrganizationRegistration']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1027,15 +1489,20 @@ export type ParsedAddressResolvers<ContextType = GraphContext, ParentType extend
 export type PersonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = {
   birthDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   conflicts?: Resolver<Array<ResolversTypes['FieldConflict']>, ParentType, ContextType>;
+  elderlyCare?: Resolver<Maybe<ResolversTypes['ElderlyCareRecord']>, ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<PersonEventsArgs, 'first'>>;
   gender?: Resolver<ResolversTypes['Gender'], ParentType, ContextType>;
+  gridWorker?: Resolver<Maybe<ResolversTypes['GridWorkerRecord']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idNumber?: Resolver<ResolversTypes['IdNumber'], ParentType, ContextType>;
+  keyPerson?: Resolver<Maybe<ResolversTypes['KeyPersonRecord']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organizations?: Resolver<Array<ResolversTypes['OrganizationRole']>, ParentType, ContextType>;
   policeRegistration?: Resolver<Maybe<ResolversTypes['PoliceRegistration']>, ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
   residence?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
+  specialPopulation?: Resolver<Maybe<ResolversTypes['SpecialPopulationRecord']>, ParentType, ContextType>;
+  welfare?: Resolver<Array<ResolversTypes['WelfareRecord']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1056,6 +1523,16 @@ export type PersonRoleResolvers<ContextType = GraphContext, ParentType extends R
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type PoliceIncidentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PoliceIncident'] = ResolversParentTypes['PoliceIncident']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PoliceRegistrationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PoliceRegistration'] = ResolversParentTypes['PoliceRegistration']> = {
   birthDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ethnicity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1072,6 +1549,7 @@ export type PoliceRegistrationResolvers<ContextType = GraphContext, ParentType e
 
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'code'>>;
+  dataQuality?: Resolver<ResolversTypes['DataQuality'], ParentType, ContextType, Partial<QueryDataQualityArgs>>;
   doorPlate?: Resolver<Maybe<ResolversTypes['DoorPlate']>, ParentType, ContextType, RequireFields<QueryDoorPlateArgs, 'code'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
@@ -1114,7 +1592,7 @@ export type RegionEdgeResolvers<ContextType = GraphContext, ParentType extends R
 };
 
 export type RegisteredObjectResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RegisteredObject'] = ResolversParentTypes['RegisteredObject']> = {
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CityComponent' | 'RentalHousing', ParentType, ContextType>;
 };
 
 export type RegisteredObjectConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RegisteredObjectConnection'] = ResolversParentTypes['RegisteredObjectConnection']> = {
@@ -1129,6 +1607,34 @@ export type RegisteredObjectEdgeResolvers<ContextType = GraphContext, ParentType
   node?: Resolver<ResolversTypes['RegisteredObject'], ParentType, ContextType>;
 };
 
+export type RentalHousingResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RentalHousing'] = ResolversParentTypes['RentalHousing']> = {
+  address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  landlord?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
+  rental?: Resolver<Maybe<ResolversTypes['RentalHousingRecord']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RentalHousingRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RentalHousingRecord'] = ResolversParentTypes['RentalHousingRecord']> = {
+  addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  landlordName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tenants?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  use?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SocialOrganizationRegistrationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SocialOrganizationRegistration'] = ResolversParentTypes['SocialOrganizationRegistration']> = {
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registeredOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registrationNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SourceRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
   addressStatus?: Resolver<Maybe<ResolversTypes['ResolutionStatus']>, ParentType, ContextType>;
   department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1138,9 +1644,29 @@ export type SourceRecordResolvers<ContextType = GraphContext, ParentType extends
   table?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SourceTableQualityResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SourceTableQuality'] = ResolversParentTypes['SourceTableQuality']> = {
+  addressesAmbiguous?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  addressesMatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  addressesPartial?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  addressesUnmatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keyProblems?: Resolver<Array<ResolversTypes['KeyProblemCount']>, ParentType, ContextType>;
+  keysInvalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  table?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  withoutAddress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SourceValueResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SourceValue'] = ResolversParentTypes['SourceValue']> = {
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SpecialPopulationRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SpecialPopulationRecord'] = ResolversParentTypes['SpecialPopulationRecord']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StandardAddressResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['StandardAddress'] = ResolversParentTypes['StandardAddress']> = {
@@ -1186,10 +1712,29 @@ export type StandardAddressEdgeResolvers<ContextType = GraphContext, ParentType 
   node?: Resolver<ResolversTypes['StandardAddress'], ParentType, ContextType>;
 };
 
+export type WelfareRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['WelfareRecord'] = ResolversParentTypes['WelfareRecord']> = {
+  addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  assistanceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  householdNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  monthlyAmount?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  relationToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphContext> = {
   AddressResolution?: AddressResolutionResolvers<ContextType>;
+  CityComponent?: CityComponentResolvers<ContextType>;
+  CityComponentRecord?: CityComponentRecordResolvers<ContextType>;
+  CityManagementCase?: CityManagementCaseResolvers<ContextType>;
   CreditCode?: GraphQLScalarType;
+  DataQuality?: DataQualityResolvers<ContextType>;
+  DisputeRecord?: DisputeRecordResolvers<ContextType>;
   DoorPlate?: DoorPlateResolvers<ContextType>;
+  ElderlyCareRecord?: ElderlyCareRecordResolvers<ContextType>;
+  EnforcementCase?: EnforcementCaseResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
@@ -1197,10 +1742,19 @@ export type Resolvers<ContextType = GraphContext> = {
   EventStageDuration?: EventStageDurationResolvers<ContextType>;
   EventStageTime?: EventStageTimeResolvers<ContextType>;
   FieldConflict?: FieldConflictResolvers<ContextType>;
+  FieldConflictExample?: FieldConflictExampleResolvers<ContextType>;
+  FieldConflictSummary?: FieldConflictSummaryResolvers<ContextType>;
+  FoodLicence?: FoodLicenceResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;
   GridEdge?: GridEdgeResolvers<ContextType>;
+  GridEventRecord?: GridEventRecordResolvers<ContextType>;
+  GridWorkerRecord?: GridWorkerRecordResolvers<ContextType>;
   IdNumber?: GraphQLScalarType;
+  KeyPersonRecord?: KeyPersonRecordResolvers<ContextType>;
+  KeyProblemCount?: KeyProblemCountResolvers<ContextType>;
+  MarketInspection?: MarketInspectionResolvers<ContextType>;
+  MarketRegistration?: MarketRegistrationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
@@ -1212,6 +1766,7 @@ export type Resolvers<ContextType = GraphContext> = {
   PersonConnection?: PersonConnectionResolvers<ContextType>;
   PersonEdge?: PersonEdgeResolvers<ContextType>;
   PersonRole?: PersonRoleResolvers<ContextType>;
+  PoliceIncident?: PoliceIncidentResolvers<ContextType>;
   PoliceRegistration?: PoliceRegistrationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
@@ -1220,11 +1775,17 @@ export type Resolvers<ContextType = GraphContext> = {
   RegisteredObject?: RegisteredObjectResolvers<ContextType>;
   RegisteredObjectConnection?: RegisteredObjectConnectionResolvers<ContextType>;
   RegisteredObjectEdge?: RegisteredObjectEdgeResolvers<ContextType>;
+  RentalHousing?: RentalHousingResolvers<ContextType>;
+  RentalHousingRecord?: RentalHousingRecordResolvers<ContextType>;
+  SocialOrganizationRegistration?: SocialOrganizationRegistrationResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
+  SourceTableQuality?: SourceTableQualityResolvers<ContextType>;
   SourceValue?: SourceValueResolvers<ContextType>;
+  SpecialPopulationRecord?: SpecialPopulationRecordResolvers<ContextType>;
   StandardAddress?: StandardAddressResolvers<ContextType>;
   StandardAddressConnection?: StandardAddressConnectionResolvers<ContextType>;
   StandardAddressEdge?: StandardAddressEdgeResolvers<ContextType>;
+  WelfareRecord?: WelfareRecordResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphContext> = {

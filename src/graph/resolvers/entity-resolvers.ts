@@ -7,7 +7,7 @@ import { countEntityKeys, countEntityKeysAt, type EntityFilter, pageEntityKeys, 
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { toGlobalId } from '../global-id.js';
+import { fromGlobalId, toGlobalId } from '../global-id.js';
 import type { EntityRef, RoleOf } from '../parents.js';
 import { CreditCodeScalar, IdNumberScalar } from '../scalars.js';
 
@@ -23,13 +23,18 @@ export async function recordsOf(entity: EntityRef, { loaders, connectors }: Grap
   return [...records].sort((a, b) => rank(a) - rank(b));
 }
 
-/** The facets of an entity's records, in precedence order, read live (one statement per source table per batch). */
-async function facetsOf(entity: EntityRef, context: GraphContext): Promise<Facet[]> {
+/**
+ * The facets of an entity's records that map any of `fields`, in precedence
+ * order, read live: one statement per source table per batch, and no table
+ * that cannot give one of the fields.
+ */
+async function facetsOf(entity: EntityRef, fields: readonly string[], context: GraphContext): Promise<Facet[]> {
   const facets = await Promise.all(
     (await recordsOf(entity, context)).map(async (record) => {
       const source = context.sources.get(record.source);
       const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
-      return source === undefined || mapping === undefined ? null : context.loaders.facets(source, mapping).load(record.record_id);
+      if (source === undefined || mapping === undefined || !fields.some((field) => field in mapping.facet.fields)) return null;
+      return context.loaders.facets(source, mapping).load(record.record_id);
     }),
   );
   return facets.filter((facet): facet is Facet => facet !== null);
@@ -37,7 +42,7 @@ async function facetsOf(entity: EntityRef, context: GraphContext): Promise<Facet
 
 /** A shared field: the first value a source gives, in precedence order. */
 async function sharedValue(entity: EntityRef, field: string, context: GraphContext): Promise<string | null> {
-  for (const facet of await facetsOf(entity, context)) if (facet[field]) return facet[field];
+  for (const facet of await facetsOf(entity, [field], context)) if (facet[field]) return facet[field];
   return null;
 }
 
@@ -102,6 +107,10 @@ export const entityResolvers: Resolvers = {
   Query: {
     person: (_, { idNumber }, context) => existing('PERSON', idNumber, context),
     organization: (_, { creditCode }, context) => existing('ORGANIZATION', creditCode, context),
+    event: (_, { id }, context) => {
+      const { type, key } = fromGlobalId(id);
+      return type === 'Event' ? existing('EVENT', key, context) : null;
+    },
     people: (_, { nameContains, ...page }, context) =>
       listPage('PERSON', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
     organizations: (_, { nameContains, ...page }, context) =>
@@ -147,9 +156,9 @@ export const entityResolvers: Resolvers = {
     category: (event, _, context) => sharedValue(event, 'category', context),
     description: (event, _, context) => sharedValue(event, 'description', context),
     address: common.address,
-    timeline: async (event, _, context) => timelineOf(await facetsOf(event, context)),
+    timeline: async (event, _, context) => timelineOf(await facetsOf(event, EVENT_STAGES, context)),
     durations: async (event, _, context) => {
-      const timeline = timelineOf(await facetsOf(event, context));
+      const timeline = timelineOf(await facetsOf(event, EVENT_STAGES, context));
       return timeline.slice(1).map((stage, i) => ({
         from: timeline[i].stage,
         to: stage.stage,
@@ -238,6 +247,11 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
         const present = facets.filter((facet) => facet !== null);
         return mapping.facet.many ? present : (present[0] ?? null);
       };
+      for (const link of mapping.links ?? []) {
+        if (link.field === undefined) continue;
+        resolvers[type][link.field] = async (entity, _, context) =>
+          (await linked(entity, 'from', link.to, context)).find((l) => l.role === link.role)?.entity ?? null;
+      }
       if (mapping.entity === 'OBJECT') {
         Object.assign(resolvers[type], {
           id: (object: EntityRef) => toGlobalId(type, object.key),
