@@ -15,6 +15,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Load the demo district into an empty registry on start. `GRIDGRAPH_DEMO`, default on for the embedded default only. */
   readonly loadDemo: boolean;
+  /** How long a live read from one department source may take before its fields answer SOURCE_UNAVAILABLE. `SOURCE_TIMEOUT_MS`, default 3000. */
+  readonly sourceTimeoutMs: number;
   /** Size of the hub's connection pool. `DATABASE_POOL_SIZE`, default 10 (4 on the embedded default, which runs one query at a time anyway). */
   readonly poolSize: number;
 }
@@ -38,6 +40,7 @@ export function readConfig(env: Env = process.env): Config {
     dataDir: path.resolve(nonEmpty(env.GRIDGRAPH_DATA_DIR) ?? '.gridgraph'),
     databaseUrl,
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
+    sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 1000),
   });
 }

@@ -14,6 +14,8 @@ export interface GraphServices {
   readonly connectors: readonly Connector[];
   /** Open connections to their sources, by connector name; a connector without one reads as unavailable. */
   readonly sources: ReadonlyMap<string, SourceDatabase>;
+  /** How long one live read from a source may take. */
+  readonly sourceTimeoutMs: number;
 }
 
 /** What every resolver gets: the services, and the request's own loaders. */
@@ -24,5 +26,5 @@ export interface GraphContext extends GraphServices {
 }
 
 export function createGraphContext(services: GraphServices, requestId: string): GraphContext {
-  return { ...services, loaders: createLoaders(services.db), requestId };
+  return { ...services, loaders: createLoaders(services.db, services.sourceTimeoutMs), requestId };
 }

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { EntityKind, TableMapping } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkRow, GridRow, HubSchema, RegionRow, StandardAddressRow } from '../db/hub-schema.js';
+import { ErrorCode } from '../errors/error-code.js';
+import { GridgraphError } from '../errors/gridgraph-error.js';
 import { type Facet, readFacets } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { findLinks, findRecordsOfEntities } from '../sync/crosswalk-repository.js';
@@ -23,7 +25,7 @@ export interface Loaders {
   facets(source: SourceDatabase, mapping: TableMapping): DataLoader<string, Facet | null>;
 }
 
-export function createLoaders(db: Kysely<HubSchema>): Loaders {
+export function createLoaders(db: Kysely<HubSchema>, sourceTimeoutMs = 3000): Loaders {
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
   const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
@@ -49,7 +51,7 @@ export function createLoaders(db: Kysely<HubSchema>): Loaders {
       let loader = facetLoaders.get(id);
       if (loader === undefined) {
         loader = new DataLoader(async (recordIds) => {
-          const facets = await readFacets(source, mapping, recordIds);
+          const facets = await withinTimeout(readFacets(source, mapping, recordIds), sourceTimeoutMs, source.connector.name);
           return recordIds.map((recordId) => facets.get(recordId) ?? null);
         });
         facetLoaders.set(id, loader);
@@ -61,6 +63,26 @@ export function createLoaders(db: Kysely<HubSchema>): Loaders {
     addressByCode: keyedLoader((codes) => findAddressesByCode(db, codes), (row) => row.code),
     addressByDoorPlate: keyedLoader((plates) => findAddressesByDoorPlate(db, plates), (row) => row.door_plate_code!),
   };
+}
+
+/**
+ * A live read from a department source, or SOURCE_UNAVAILABLE naming the source
+ * when it fails or takes longer than the timeout: the rest of the response stands
+ * (DESIGN §8). The cause stays in the server log, never in the answer.
+ */
+async function withinTimeout<T>(read: Promise<T>, ms: number, source: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([read, timeout]);
+  } catch (cause) {
+    if (process.env.NODE_ENV !== 'test') console.error(`[gridgraph] source ${source} unavailable:`, cause);
+    throw new GridgraphError(ErrorCode.SOURCE_UNAVAILABLE, `source ${source} is unavailable`, { source });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Rows grouped under each key, in key order: what a one-to-many loader returns. */

@@ -23,6 +23,8 @@ export interface ServerOptions {
   readonly connectors?: readonly Connector[];
   /** Open connections to their sources. @default [] */
   readonly sources?: readonly SourceDatabase[];
+  /** How long one live read from a source may take. @default 3000 */
+  readonly sourceTimeoutMs?: number;
   /** @default 4000 */
   readonly port?: number;
   /** @default '0.0.0.0' */
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     addressResolver: new AddressResolver(options.db),
     connectors: options.connectors ?? [],
     sources: new Map(sources.map((source) => [source.connector.name, source])),
+    sourceTimeoutMs: options.sourceTimeoutMs ?? 3000,
   };
 
   const checks: ReadinessCheck[] = [

@@ -21,10 +21,10 @@ export interface TestServer {
 }
 
 /** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
-export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub } = {}): Promise<TestServer> {
+export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number } = {}): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  const server = await startServer({ db: hub.db, connectors: options.connectors, sources: options.sources, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ db: hub.db, connectors: options.connectors, sources: options.sources, sourceTimeoutMs: options.sourceTimeoutMs, port: 0, host: '127.0.0.1' });
   return {
     hub,
     server,

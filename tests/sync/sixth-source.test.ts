@@ -8,6 +8,7 @@ import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { readQuality } from '../../src/sync/crosswalk-repository.js';
 import { syncSource } from '../../src/sync/sync-source.js';
 import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { startTestServer } from '../support/test-server.js';
 
 /**
  * A sixth source, defined here and nowhere else: a housing authority's register
@@ -18,12 +19,24 @@ const housing: Connector = {
   name: 'housing',
   department: '住建',
   urlVariable: 'GRIDGRAPH_SOURCE_HOUSING_URL',
-  typeDefs: '',
+  typeDefs: `
+    "楼宇: a building on the housing authority's register."
+    type HousingBuilding implements RegisteredObject & Node @key(fields: "key") {
+      id: ID!
+      key: String!
+      kind: String
+      name: String
+      address: StandardAddress
+      records: [SourceRecord!]!
+      housingBuilding: HousingBuildingRecord
+    }
+    type HousingBuildingRecord { structure: String }`,
   codeTables: { JG: { '1': 'BRICK', '2': 'STEEL' } },
   tables: [
     {
       table: 'FW_LYXX',
       entity: 'OBJECT',
+      objectType: 'HousingBuilding',
       recordId: 'LYBH',
       key: { column: 'LYBH', kind: 'SOURCE_ID' },
       address: { column: 'LYDZ' },
@@ -62,6 +75,26 @@ describe(`a sixth source defined only by its mapping (${testDatabaseKind})`, () 
       ...buildings.map((b, i) => ({ record_id: `LY${i}`, entity_kind: 'OBJECT', address_code: b.address_code, address_status: 'MATCHED' })),
     ]);
     expect((await readQuality(hub.db, 'housing'))[0]).toMatchObject({ records: 6, matched: 5, unmatched: 1, keysInvalid: 0 });
+  });
+
+  it('serves its records in the graph, from its SDL and mapping alone', async () => {
+    const server = await startTestServer({ hub, connectors: [housing], sources: [source] });
+    try {
+      const { data, errors } = await server.query(
+        `query ($code: String!) { address(code: $code) { objects(first: 5) { totalCount nodes { __typename key address { code } ... on HousingBuilding { housingBuilding { structure } records { source department table recordId } } } } } }`,
+        { code: buildings[0].address_code },
+      );
+      expect(errors).toBeUndefined();
+      expect(data.address.objects).toEqual({
+        totalCount: 1,
+        nodes: [{
+          __typename: 'HousingBuilding', key: 'housing:LY0', address: { code: buildings[0].address_code }, housingBuilding: { structure: 'BRICK' },
+          records: [{ source: 'housing', department: '住建', table: 'FW_LYXX', recordId: 'LY0' }],
+        }],
+      });
+    } finally {
+      await server.server.close();
+    }
   });
 
   it('without a change column, every sync is a full scan that still finds deletions', async () => {

@@ -18,7 +18,7 @@ export const serveCommand = new Command('serve')
     const sources = await openSources(connectors, config);
     console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
     if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
-    const server = await startServer({ db: hub.db, connectors, sources, port: config.port, host: config.host });
+    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 
     let stopping = false;

@@ -29,7 +29,14 @@ export async function recordsOf(entity: EntityRef, { loaders, connectors }: Grap
  * that cannot give one of the fields.
  */
 async function facetsOf(entity: EntityRef, fields: readonly string[], context: GraphContext): Promise<Facet[]> {
-  const facets = await Promise.all(
+  const { facets, unavailable } = await settledFacetsOf(entity, fields, context);
+  if (unavailable !== undefined) throw unavailable;
+  return facets;
+}
+
+/** The same, keeping what the sources that answered gave, and the first failure. */
+async function settledFacetsOf(entity: EntityRef, fields: readonly string[], context: GraphContext) {
+  const settled = await Promise.allSettled(
     (await recordsOf(entity, context)).map(async (record) => {
       const source = context.sources.get(record.source);
       const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
@@ -37,12 +44,20 @@ async function facetsOf(entity: EntityRef, fields: readonly string[], context: G
       return context.loaders.facets(source, mapping).load(record.record_id);
     }),
   );
-  return facets.filter((facet): facet is Facet => facet !== null);
+  const facets = settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== null ? [result.value] : []));
+  const unavailable = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason as unknown;
+  return { facets, unavailable };
 }
 
-/** A shared field: the first value a source gives, in precedence order. */
+/**
+ * A shared field: the first value a source gives, in precedence order. A source
+ * that is down is skipped for the next one; only when no source that answered
+ * has a value does its unavailability show (DESIGN §8: partial data).
+ */
 async function sharedValue(entity: EntityRef, field: string, context: GraphContext): Promise<string | null> {
-  for (const facet of await facetsOf(entity, [field], context)) if (facet[field]) return facet[field];
+  const { facets, unavailable } = await settledFacetsOf(entity, [field], context);
+  for (const facet of facets) if (facet[field]) return facet[field];
+  if (unavailable !== undefined) throw unavailable;
   return null;
 }
 

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { civilAffairs } from '../../connectors/civil-affairs/index.js';
+import { police } from '../../connectors/police/index.js';
+import { AddressResolver } from '../../src/address/address-resolver.js';
+import { createKysely } from '../../src/db/hub-database.js';
+import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
+import { generateDemoSources } from '../../src/demo/demo-sources.js';
+import { importRegistry } from '../../src/registry/registry-import.js';
+import type { SourceDatabase } from '../../src/sources/source-database.js';
+import { syncSource } from '../../src/sync/sync-source.js';
+import { createTestHub, createTestSource, testDatabaseKind } from '../support/test-hub.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+let t: TestServer;
+let sources: SourceDatabase[];
+let welfareRecipient: string;
+
+beforeAll(async () => {
+  const hub = await createTestHub();
+  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  sources = [await createTestSource(police), await createTestSource(civilAffairs)];
+  await generateDemoSources(hub.db, sources, { scale: 0.3 });
+  for (const source of sources) await syncSource(hub.db, source, new AddressResolver(hub.db));
+  const recipient = await hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'civil-affairs').where('source_table', '=', 'MZ_DBCY')
+    .where('entity_key', 'in', hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'police')).executeTakeFirstOrThrow();
+  welfareRecipient = recipient.entity_key!;
+  // The police source "goes down": its connection now points at a port nothing listens on.
+  const down: SourceDatabase = { ...sources[0], db: createKysely('postgres://postgres@127.0.0.1:9/police', 1) };
+  t = await startTestServer({ hub, connectors: [police, civilAffairs], sources: [down, sources[1]], sourceTimeoutMs: 1000 });
+});
+afterAll(async () => {
+  await t?.close();
+  for (const source of sources ?? []) await source.close();
+});
+
+describe(`one source down (${testDatabaseKind})`, () => {
+  it('answers every other source, with null and SOURCE_UNAVAILABLE naming the source at the affected paths', async () => {
+    const { data, errors } = await t.query(
+      `query ($id: IdNumber!) { person(idNumber: $id) { idNumber policeRegistration { name } welfare { assistanceType } records { source } } }`,
+      { id: welfareRecipient },
+    );
+    expect(data.person.idNumber).toBe(welfareRecipient);
+    expect(data.person.policeRegistration).toBeNull();
+    expect(data.person.welfare.length).toBeGreaterThan(0);
+    expect(data.person.records.map((r: { source: string }) => r.source)).toContain('police');
+    expect(errors).toEqual([
+      { message: 'source police is unavailable', locations: expect.any(Array), path: ['person', 'policeRegistration'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'police' } },
+    ]);
+    expect(JSON.stringify(errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+  });
+
+  it('takes a shared field from the next source in precedence when the first is down', async () => {
+    const { data, errors } = await t.query(`query ($id: IdNumber!) { person(idNumber: $id) { name welfare { name } } }`, { id: welfareRecipient });
+    expect(errors).toBeUndefined();
+    expect(data.person.name).toBe(data.person.welfare[0].name);
+  });
+
+  it('reports the source not ready on /readyz', async () => {
+    const ready = await fetch(`${new URL(t.server.url).origin}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual([{ name: 'hub', ready: true }, { name: 'police', ready: false }, { name: 'civil-affairs', ready: true }]);
+  });
+});
