@@ -3,34 +3,39 @@ import { badUserInput } from '../errors/gridgraph-error.js';
 import { checkCreditCode } from '../identity/credit-code.js';
 import { checkIdNumber } from '../identity/id-number.js';
 
-/** `IdNumber`: checked on the way in (GB 11643), normalised (x → X). */
-export const IdNumberScalar = new GraphQLScalarType({
-  name: 'IdNumber',
-  description: 'An 18-character resident ID number (GB 11643), check digit verified.',
-  serialize: (value) => String(value),
-  parseValue: (value) => parseIdNumber(value),
-  parseLiteral: (ast) => parseIdNumber(ast.kind === Kind.STRING ? ast.value : undefined),
-});
+/**
+ * A string scalar checked on the way in: the check returns the normalised value
+ * or what is wrong, and a wrong value is BAD_USER_INPUT naming the problem.
+ */
+function checkedString(
+  name: string,
+  description: string,
+  what: string,
+  check: (value: string) => { valid: true; value: string } | { valid: false; problem: string },
+): GraphQLScalarType<string, string> {
+  const parse = (value: unknown): string => {
+    if (typeof value !== 'string') throw badUserInput(`${what} must be a string of 18 characters`);
+    const checked = check(value);
+    if (!checked.valid) throw badUserInput(`${what} "${value}" ${checked.problem}`, { argument: name });
+    return checked.value;
+  };
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    serialize: (value) => String(value),
+    parseValue: parse,
+    parseLiteral: (ast) => parse(ast.kind === Kind.STRING ? ast.value : undefined),
+  });
+}
 
-function parseIdNumber(value: unknown): string {
-  if (typeof value !== 'string') throw badUserInput('an ID number must be a string of 18 characters');
+/** `IdNumber`: GB 11643, normalised (x → X). */
+export const IdNumberScalar = checkedString('IdNumber', 'An 18-character resident ID number (GB 11643), check digit verified.', 'ID number', (value) => {
   const check = checkIdNumber(value);
-  if (!check.valid) throw badUserInput(`ID number "${value}" ${check.problem}`, { argument: 'idNumber' });
-  return check.idNumber;
-}
-
-/** `CreditCode`: checked on the way in (GB 32100). */
-export const CreditCodeScalar = new GraphQLScalarType({
-  name: 'CreditCode',
-  description: 'An 18-character unified social credit code (GB 32100), check character verified.',
-  serialize: (value) => String(value),
-  parseValue: (value) => parseCreditCode(value),
-  parseLiteral: (ast) => parseCreditCode(ast.kind === Kind.STRING ? ast.value : undefined),
+  return check.valid ? { valid: true, value: check.idNumber } : check;
 });
 
-function parseCreditCode(value: unknown): string {
-  if (typeof value !== 'string') throw badUserInput('a credit code must be a string of 18 characters');
+/** `CreditCode`: GB 32100. */
+export const CreditCodeScalar = checkedString('CreditCode', 'An 18-character unified social credit code (GB 32100), check character verified.', 'credit code', (value) => {
   const check = checkCreditCode(value);
-  if (!check.valid) throw badUserInput(`credit code "${value}" ${check.problem}`, { argument: 'creditCode' });
-  return check.creditCode;
-}
+  return check.valid ? { valid: true, value: check.creditCode } : check;
+});

@@ -15,7 +15,8 @@ const demo = generateDemoRegistry();
 beforeAll(async () => {
   if (process.env.TEST_DATABASE_URL) {
     hub = await createTestHub();
-    env = cliEnv({ DATABASE_URL: hub.url, GRIDGRAPH_DEMO: 'on' });
+    // The hub on the server; the department sources stay embedded, in a folder of the test's own.
+    env = cliEnv({ DATABASE_URL: hub.url, GRIDGRAPH_DEMO: 'on', GRIDGRAPH_DATA_DIR: tempDir('gridgraph-data-') });
   } else {
     env = cliEnv({ GRIDGRAPH_DATA_DIR: tempDir('gridgraph-data-') });
   }
