@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
+import { badUserInput } from '../errors/gridgraph-error.js';
 import { openSourceDatabase, type SourceDatabase } from './source-database.js';
 
 /** Opens the named connectors' sources (all when `names` is empty); an unknown name is an error that lists the known ones. */
@@ -10,7 +11,7 @@ export async function openSources(
 ): Promise<SourceDatabase[]> {
   const unknown = names.filter((name) => !connectors.some((c) => c.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown source(s): ${unknown.join(', ')}; the sources are ${connectors.map((c) => c.name).join(', ')}`);
+    throw badUserInput(`unknown source(s): ${unknown.join(', ')}; the sources are ${connectors.map((c) => c.name).join(', ')}`);
   }
   const chosen = names.length === 0 ? connectors : connectors.filter((c) => names.includes(c.name));
   const opened: SourceDatabase[] = [];

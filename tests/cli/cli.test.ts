@@ -115,3 +115,37 @@ describe(`gridgraph address resolve (${testDatabaseKind})`, () => {
     expect(JSON.parse(explained.stdout.split('\n')[2])).toMatchObject({ reason: 'names a place the registry does not have: 幸福路12号' });
   });
 });
+
+describe(`gridgraph demo generate, sync and quality over an imported registry (${testDatabaseKind})`, () => {
+  it('places the demo sources on the imported district, syncs them and reports quality', async () => {
+    const { QINHUAI } = await import('../../src/demo/districts.js');
+    const own = cliEnv({ GRIDGRAPH_DATA_DIR: tempDir('gridgraph-own-'), GRIDGRAPH_DEMO: 'off' });
+    const registry = generateDemoRegistry({ districts: [QINHUAI] });
+    const imported = await runCli([
+      'registry', 'import',
+      '--grids', writeCsv(dir, 'qinhuai-grids.csv', registry.grids, [...GRID_COLUMNS]),
+      '--addresses', writeCsv(dir, 'qinhuai-addresses.csv', registry.addresses, [...ADDRESS_COLUMNS]),
+    ], own);
+    expect(imported.code, imported.stderr).toBe(0);
+
+    const generated = await runCli(['demo', 'generate', 'police', '--scale', '0.2'], own);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toMatch(/^police: T_RK_RKXX \d+ rows/m);
+    const synced = await runCli(['sync', 'police'], own);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toMatch(/^police\.T_RK_RKXX: full sync, \d+ rows read, 0 found deleted/m);
+    const again = await runCli(['sync', 'police'], own);
+    expect(again.stdout).toMatch(/^police\.T_RK_RKXX: incremental sync, 0 rows read/m);
+
+    const quality = await runCli(['quality', '--json'], own);
+    const { tables } = JSON.parse(quality.stdout) as { tables: { table: string; records: number; matched: number }[] };
+    const population = tables.find((t) => t.table === 'T_RK_RKXX')!;
+    expect(population.matched).toBeGreaterThan(population.records * 0.9);
+    const status = await runCli(['registry', 'status', '--json'], own);
+    expect(JSON.parse(status.stdout).addresses.ROOM).toBe(registry.addresses.filter((a) => a.room !== '').length);
+
+    const unknown = await runCli(['sync', 'tax-bureau'], own);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown source(s): tax-bureau; the sources are police, civil-affairs, governance, city-management, market-regulation');
+  });
+});
