@@ -18,8 +18,10 @@ export async function readFacets(source: SourceDatabase, mapping: TableMapping, 
     from ${sql.table(mapping.table)}
     where ${sql.ref(mapping.recordId)}::text in (${sql.join(recordIds.map((id) => sql`${id}`))})`.execute(source.db);
   const facets = new Map<string, Facet>();
+  const readAt = new Date().toISOString();
   for (const row of rows) {
-    const facet: Facet = {};
+    // Provenance: every facet says when it was read; the record itself says from where.
+    const facet: Facet = { readAt };
     for (const [name, field] of fields) facet[name] = presentValue(source.connector, field, row[field.column]);
     facets.set(String(row[mapping.recordId]), facet);
   }

@@ -56,7 +56,7 @@ describe(`people over GraphQL, read live from the police source (${testDatabaseK
     const record = await live();
     const { data, errors } = await t.query(
       `query ($id: IdNumber!) { person(idNumber: $id) { id idNumber name birthDate gender residence { fullText }
-         records { source department table recordId addressStatus syncedAt } policeRegistration { recordId name residenceText } } }`,
+         records { source department table recordId addressStatus syncedAt } policeRegistration { recordId name residenceText readAt } } }`,
       { id: record.GMSFHM },
     );
     expect(errors).toBeUndefined();
@@ -68,6 +68,7 @@ describe(`people over GraphQL, read live from the police source (${testDatabaseK
       records: [{ source: 'police', department: '公安', table: 'T_RK_RKXX', recordId: record.RYBH, addressStatus: 'MATCHED' }],
       policeRegistration: { recordId: record.RYBH, name: record.XM, residenceText: record.JZDZ },
     });
+    expect(Date.now() - Date.parse(data.person.policeRegistration.readAt)).toBeLessThan(60_000);
     expect(record.JZDZ).toContain(data.person.residence.fullText.replace(/^江苏省南京市/, '').slice(0, 6));
     const node = await t.query(`query ($id: ID!) { node(id: $id) { ... on Person { idNumber } } }`, { id: data.person.id });
     expect(node.data.node).toEqual({ idNumber: record.GMSFHM });

@@ -30,7 +30,7 @@ const housing: Connector = {
       records: [SourceRecord!]!
       housingBuilding: HousingBuildingRecord
     }
-    type HousingBuildingRecord { structure: String }`,
+    type HousingBuildingRecord { structure: String readAt: String! }`,
   codeTables: { JG: { '1': 'BRICK', '2': 'STEEL' } },
   tables: [
     {

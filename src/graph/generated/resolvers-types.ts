@@ -63,6 +63,8 @@ export type CityComponentRecord = {
   addressText?: Maybe<Scalars['String']['output']>;
   componentCode: Scalars['String']['output'];
   kind?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   status?: Maybe<Scalars['String']['output']>;
 };
 
@@ -74,6 +76,8 @@ export type CityManagementCase = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -93,6 +97,8 @@ export type DisputeRecord = {
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   outcome?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -114,6 +120,8 @@ export type ElderlyCareRecord = {
   /** 独居: 是 / 否 */
   livingAlone?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   updatedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -125,6 +133,8 @@ export type EnforcementCase = {
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   partyName?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
 };
@@ -232,6 +242,8 @@ export type FoodLicence = {
   issuedOn?: Maybe<Scalars['String']['output']>;
   items?: Maybe<Scalars['String']['output']>;
   licenceNumber: Scalars['String']['output'];
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   validUntil?: Maybe<Scalars['String']['output']>;
 };
 
@@ -282,6 +294,8 @@ export type GridEventRecord = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -299,6 +313,8 @@ export type GridWorkerRecord = {
   __typename?: 'GridWorkerRecord';
   gridCode?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   servicePhone?: Maybe<Scalars['String']['output']>;
 };
@@ -308,6 +324,8 @@ export type KeyPersonRecord = {
   __typename?: 'KeyPersonRecord';
   category?: Maybe<Scalars['String']['output']>;
   listedAt?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
 };
 
@@ -323,6 +341,8 @@ export type MarketInspection = {
   category?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   reportedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -335,6 +355,8 @@ export type MarketRegistration = {
   kind?: Maybe<Scalars['String']['output']>;
   legalRepresentativeName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAddress?: Maybe<Scalars['String']['output']>;
   status?: Maybe<Scalars['String']['output']>;
@@ -496,6 +518,8 @@ export type PoliceIncident = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   reportedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -511,6 +535,8 @@ export type PoliceRegistration = {
   name?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
   populationType?: Maybe<PopulationType>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   /** The police's record id (人员编号). */
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
@@ -765,6 +791,8 @@ export type RentalHousingRecord = {
   __typename?: 'RentalHousingRecord';
   addressText?: Maybe<Scalars['String']['output']>;
   landlordName?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   tenants?: Maybe<Scalars['String']['output']>;
   use?: Maybe<Scalars['String']['output']>;
@@ -786,6 +814,8 @@ export type SocialOrganizationRegistration = {
   kind?: Maybe<Scalars['String']['output']>;
   legalRepresentativeName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   registeredOn?: Maybe<Scalars['String']['output']>;
   registrationNumber: Scalars['String']['output'];
 };
@@ -833,6 +863,8 @@ export type SpecialPopulationRecord = {
   __typename?: 'SpecialPopulationRecord';
   category?: Maybe<Scalars['String']['output']>;
   listedAt?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
 };
 
@@ -945,6 +977,8 @@ export type WelfareRecord = {
   monthlyAmount?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
+  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   relationToHead?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['String']['output']>;
@@ -1218,6 +1252,7 @@ export type CityComponentRecordResolvers<ContextType = GraphContext, ParentType 
   addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   componentCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -1227,6 +1262,7 @@ export type CityManagementCaseResolvers<ContextType = GraphContext, ParentType e
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1247,6 +1283,7 @@ export type DisputeRecordResolvers<ContextType = GraphContext, ParentType extend
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1263,6 +1300,7 @@ export type ElderlyCareRecordResolvers<ContextType = GraphContext, ParentType ex
   ageAllowance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   livingAlone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1272,6 +1310,7 @@ export type EnforcementCaseResolvers<ContextType = GraphContext, ParentType exte
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   partyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1345,6 +1384,7 @@ export type FoodLicenceResolvers<ContextType = GraphContext, ParentType extends 
   issuedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   items?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   licenceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   validUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -1376,6 +1416,7 @@ export type GridEventRecordResolvers<ContextType = GraphContext, ParentType exte
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1385,6 +1426,7 @@ export type GridEventRecordResolvers<ContextType = GraphContext, ParentType exte
 export type GridWorkerRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['GridWorkerRecord'] = ResolversParentTypes['GridWorkerRecord']> = {
   gridCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   servicePhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1396,6 +1438,7 @@ export interface IdNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type KeyPersonRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['KeyPersonRecord'] = ResolversParentTypes['KeyPersonRecord']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1408,6 +1451,7 @@ export type MarketInspectionResolvers<ContextType = GraphContext, ParentType ext
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1418,6 +1462,7 @@ export type MarketRegistrationResolvers<ContextType = GraphContext, ParentType e
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1529,6 +1574,7 @@ export type PoliceIncidentResolvers<ContextType = GraphContext, ParentType exten
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1541,6 +1587,7 @@ export type PoliceRegistrationResolvers<ContextType = GraphContext, ParentType e
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   populationType?: Resolver<Maybe<ResolversTypes['PopulationType']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   residenceText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1622,6 +1669,7 @@ export type RentalHousingResolvers<ContextType = GraphContext, ParentType extend
 export type RentalHousingRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RentalHousingRecord'] = ResolversParentTypes['RentalHousingRecord']> = {
   addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   landlordName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tenants?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   use?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1631,6 +1679,7 @@ export type SocialOrganizationRegistrationResolvers<ContextType = GraphContext, 
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registrationNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -1666,6 +1715,7 @@ export type SourceValueResolvers<ContextType = GraphContext, ParentType extends 
 export type SpecialPopulationRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SpecialPopulationRecord'] = ResolversParentTypes['SpecialPopulationRecord']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1719,6 +1769,7 @@ export type WelfareRecordResolvers<ContextType = GraphContext, ParentType extend
   monthlyAmount?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relationToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
