@@ -180,12 +180,17 @@ async function syncTable(
   let scanned = 0;
   let deleted = 0;
   try {
-    let after: { changed: string | null; id: string } | undefined;
-    for (;;) {
-      const rows = await readChunk(source.db, scan, watermark, after, chunkSize);
+    // The next chunk is read from the source while this one is resolved and written to the hub.
+    const read = (after?: { changed: string | null; id: string }) => readChunk(source.db, scan, watermark, after, chunkSize);
+    let next: Promise<ScannedRow[]> | undefined = read();
+    while (next !== undefined) {
+      const rows: ScannedRow[] = await next;
       if (rows.length === 0) break;
-      const { records, links } = await write(rows);
       const last = rows[rows.length - 1];
+      next = rows.length < chunkSize ? undefined : read({ changed: last.changed_at, id: last.record_id });
+      // A failure below must not leave the prefetch's rejection unobserved.
+      next?.catch(() => {});
+      const { records, links } = await write(rows);
       await hub.transaction().execute(async (trx) => {
         await upsertCrosswalk(trx, records);
         await upsertLinks(trx, links);
@@ -193,8 +198,6 @@ async function syncTable(
       });
       scanned += rows.length;
       options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows: scanned });
-      if (rows.length < chunkSize) break;
-      after = { changed: last.changed_at, id: last.record_id };
     }
     deleted = await reconcileDeletions(hub, source, scan, options);
     await hub.updateTable('sync_run').set({ finished_at: new Date(), rows_scanned: scanned, rows_deleted: deleted }).where('id', '=', run.id).execute();
