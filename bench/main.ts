@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
+import { runDossierBench } from './dossier-bench.js';
 
 /**
  * `npm run bench -- <sub-command>`: each prints a table with its figures and the
@@ -20,6 +21,24 @@ program
       registryScale: positive(options.registryScale, '--registry-scale'),
       texts: Math.round(positive(options.texts, '--texts')),
       runs: Math.round(positive(options.runs, '--runs')),
+      out: options.out,
+    });
+  });
+
+program
+  .command('dossier')
+  .description('the door-plate dossier over HTTP against a hand-written SQL floor on the same HTTP stack, at concurrency 1 and 16')
+  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
+  .option('--duration <s>', 'seconds of load per measurement', '10')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .option('--out <file>', 'results file', 'bench-results/dossier.json')
+  .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
+    await runDossierBench({
+      scale: positive(options.scale, '--scale'),
+      duration: Math.round(positive(options.duration, '--duration')),
+      runs: Math.round(positive(options.runs, '--runs')),
+      perList: Math.round(positive(options.perList, '--per-list')),
       out: options.out,
     });
   });

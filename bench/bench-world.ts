@@ -1,0 +1,67 @@
+import { connectors } from '../connectors/index.js';
+import { AddressResolver } from '../src/address/address-resolver.js';
+import { type HubDatabase, openHubDatabase } from '../src/db/hub-database.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../src/db/throwaway-database.js';
+import { demoRowSources, generateDemoRegistry } from '../src/demo/demo-registry.js';
+import { generateDemoSources } from '../src/demo/demo-sources.js';
+import { importRegistry } from '../src/registry/registry-import.js';
+import { openSourceDatabase, type SourceDatabase } from '../src/sources/source-database.js';
+import { syncSource, type TableSyncResult } from '../src/sync/sync-source.js';
+
+/** A hub and the five demo sources at one scale, generated and synced, for a benchmark run. */
+export interface BenchWorld {
+  readonly hub: HubDatabase;
+  readonly sources: SourceDatabase[];
+  /** Where the databases live, for the report. */
+  readonly kind: string;
+  /** Figures of the generation and the first full sync. */
+  readonly setup: { residents: number; sourceRows: number; generateSeconds: number; syncSeconds: number; syncResults: TableSyncResult[] };
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the world: throwaway databases on BENCH_DATABASE_URL's server (one per
+ * source, as a deployment lays them out), or PGlite in memory when it is unset.
+ */
+export async function buildBenchWorld(scale: number, log: (line: string) => void): Promise<BenchWorld> {
+  const serverUrl = process.env.BENCH_DATABASE_URL || undefined;
+  const throwaway: ThrowawayDatabase[] = [];
+  const newUrl = async () => {
+    const database = await createThrowawayDatabase(serverUrl!, 'gridgraph_bench');
+    throwaway.push(database);
+    return database.url;
+  };
+  const hub = serverUrl
+    ? await openHubDatabase({ databaseUrl: await newUrl(), dataDir: '', poolSize: 10 })
+    : await openHubDatabase({ databaseUrl: undefined, dataDir: '', poolSize: 4 }, { inMemory: true });
+  const sources: SourceDatabase[] = [];
+  for (const connector of connectors) {
+    sources.push(serverUrl
+      ? await openSourceDatabase(connector, { dataDir: '' }, { [connector.urlVariable]: await newUrl() })
+      : await openSourceDatabase(connector, { dataDir: '' }, {}, { inMemory: true }));
+  }
+  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  log(`generating the five demo sources at scale ${scale} …`);
+  let started = performance.now();
+  const reports = await generateDemoSources(hub.db, sources, { scale });
+  const generateSeconds = (performance.now() - started) / 1000;
+  const sourceRows = [...reports.values()].reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);
+  log(`syncing ${sourceRows} source rows …`);
+  started = performance.now();
+  const resolver = new AddressResolver(hub.db);
+  const syncResults: TableSyncResult[] = [];
+  for (const source of sources) syncResults.push(...(await syncSource(hub.db, source, resolver)));
+  const syncSeconds = (performance.now() - started) / 1000;
+  const residents = reports.get('police')?.rows.T_RK_RKXX ?? 0;
+  return {
+    hub,
+    sources,
+    kind: serverUrl ? `PostgreSQL ${new URL(serverUrl).host} (hub and each source in its own database)` : 'PGlite (embedded, in memory)',
+    setup: { residents, sourceRows, generateSeconds, syncSeconds, syncResults },
+    async close() {
+      for (const source of sources) await source.close();
+      await hub.close();
+      for (const database of throwaway) await database.drop();
+    },
+  };
+}
