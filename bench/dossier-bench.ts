@@ -6,6 +6,7 @@ import express from 'express';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { connectors } from '../connectors/index.js';
+import { countStatements } from '../src/db/statement-counter.js';
 import { startServer } from '../src/server/http-server.js';
 import { buildBenchWorld, type BenchWorld } from './bench-world.js';
 import { DOSSIER_QUERY, floorDossier } from './dossier-floor.js';
@@ -54,10 +55,10 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
         throw new Error(`gridgraph and the floor disagree on door plate ${plate}:\n${JSON.stringify(graph).slice(0, 600)}\n${JSON.stringify(hand).slice(0, 600)}`);
       }
     }
-    const statements = await countStatements(world, async () => {
+    const statements = await countWorldStatements(world, async () => {
       for (const plate of plates) await post(server.url, graphBody(plate));
     });
-    const floorStatements = await countStatements(world, async () => {
+    const floorStatements = await countWorldStatements(world, async () => {
       for (const plate of plates) await post(floor.url, floorBody(plate));
     });
 
@@ -161,25 +162,9 @@ function medianOf(runs: Measured[]): Measured {
   return { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) };
 }
 
-/** Counts the statements each database runs while `run` runs. */
-async function countStatements(world: BenchWorld, run: () => Promise<void>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  const databases: [string, Kysely<any>][] = [['hub', world.hub.db], ...world.sources.map((s): [string, Kysely<any>] => [s.connector.name, s.db])];
-  const restore = databases.map(([name, db]) => {
-    const executor = db.getExecutor();
-    const original = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((...args: Parameters<typeof original>) => {
-      counts[name] = (counts[name] ?? 0) + 1;
-      return original(...args);
-    }) as typeof original;
-    return () => (executor.executeQuery = original);
-  });
-  try {
-    await run();
-  } finally {
-    restore.forEach((undo) => undo());
-  }
-  return counts;
+/** Statements per database (hub and each source) while `run` runs. */
+function countWorldStatements(world: BenchWorld, run: () => Promise<void>): Promise<Record<string, number>> {
+  return countStatements({ hub: world.hub.db, ...Object.fromEntries(world.sources.map((s) => [s.connector.name, s.db])) }, run);
 }
 
 function perRequest(counts: Record<string, number>, requests: number): Record<string, number> {

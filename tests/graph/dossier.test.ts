@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
 import { connectors } from '../../connectors/index.js';
 import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { DemoReport } from '../../src/connectors/connector.js';
+import { countStatements } from '../../src/db/statement-counter.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
@@ -18,26 +18,9 @@ let sources: SourceDatabase[];
 let reports: Map<string, DemoReport>;
 const demo = generateDemoRegistry();
 
-/** Counts the statements each database runs while `run` runs. */
-async function statements(run: () => Promise<unknown>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  const databases: [string, Kysely<any>][] = [['hub', hub.db], ...sources.map((s): [string, Kysely<any>] => [s.connector.name, s.db])];
-  const restore = databases.map(([name, db]) => {
-    const executor = db.getExecutor();
-    const original = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((...args: Parameters<typeof original>) => {
-      counts[name] = (counts[name] ?? 0) + 1;
-      return original(...args);
-    }) as typeof original;
-    return () => (executor.executeQuery = original);
-  });
-  try {
-    await run();
-  } finally {
-    restore.forEach((undo) => undo());
-  }
-  return counts;
-}
+/** Statements per database (hub and each source) while `run` runs. */
+const statements = (run: () => Promise<unknown>) =>
+  countStatements({ hub: hub.db, ...Object.fromEntries(sources.map((s) => [s.connector.name, s.db])) }, run);
 
 beforeAll(async () => {
   hub = await createTestHub();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { police } from '../../connectors/police/index.js';
 import { AddressResolver } from '../../src/address/address-resolver.js';
+import { countStatements } from '../../src/db/statement-counter.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
 import { toGlobalId } from '../../src/graph/global-id.js';
@@ -15,22 +16,8 @@ let t: TestServer;
 let source: SourceDatabase;
 const demo = generateDemoRegistry();
 
-/** Statements the police source ran while `run` ran: the source database's own counter. */
-async function policeStatements(run: () => Promise<unknown>): Promise<number> {
-  let count = 0;
-  const executor = source.db.getExecutor();
-  const original = executor.executeQuery.bind(executor);
-  executor.executeQuery = ((...args: Parameters<typeof original>) => {
-    count++;
-    return original(...args);
-  }) as typeof original;
-  try {
-    await run();
-  } finally {
-    executor.executeQuery = original;
-  }
-  return count;
-}
+/** Statements the police source ran while `run` ran. */
+const policeStatements = async (run: () => Promise<unknown>) => (await countStatements({ police: source.db }, run)).police ?? 0;
 
 beforeAll(async () => {
   const hub = await createTestHub();
