@@ -1,15 +1,31 @@
 import type { ImportProgress } from '../registry/registry-import.js';
 
+/** A status line on stderr, rewritten in place on a terminal; silent elsewhere (logs, CI), where the summary lines say enough. */
+export function statusLine(stream: NodeJS.WriteStream = process.stderr): { show: (text: string) => void; done: () => void } {
+  let shown = false;
+  return {
+    show(text) {
+      if (!stream.isTTY) return;
+      stream.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\n');
+      shown = false;
+    },
+  };
+}
+
 /**
- * Progress of a long job on stderr: one line rewritten in place on a terminal,
- * a line per finished phase otherwise (logs, CI).
+ * Progress of a registry import: the status line on a terminal, and a line per
+ * finished phase otherwise.
  */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   update: (progress: ImportProgress) => void;
   done: () => void;
 } {
+  const line = statusLine(stream);
   let lastPhase = '';
-  let lastLine = '';
   const started = Date.now();
   const describe = (p: ImportProgress) => {
     const amount = p.total === undefined ? `${p.done}` : `${p.done}/${p.total} (${p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total)}%)`;
@@ -17,16 +33,13 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   };
   return {
     update(progress) {
-      lastLine = describe(progress);
       if (stream.isTTY) {
-        stream.write(`\r\x1b[2K${lastLine}`);
+        line.show(describe(progress));
       } else if (progress.total !== undefined && progress.done === progress.total && `${progress.phase}${progress.file}` !== lastPhase) {
         lastPhase = `${progress.phase}${progress.file}`;
-        stream.write(`${lastLine}\n`);
+        stream.write(`${describe(progress)}\n`);
       }
     },
-    done() {
-      if (stream.isTTY && lastLine !== '') stream.write('\n');
-    },
+    done: line.done,
   };
 }

@@ -13,7 +13,7 @@ import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
 /** The SDL files of the shared graph, in a stable order. */
-export function readTypeDefs(): string[] {
+function readTypeDefs(): string[] {
   return fs
     .readdirSync(SCHEMA_DIR)
     .filter((file) => file.endsWith('.graphql'))

@@ -109,7 +109,9 @@ function entityWriter(connector: Connector, mapping: TableMapping, resolver: Add
   const shared = sharedFieldsOf(mapping);
   return async (rows) => {
     const texts = rows.map((row) => (mapping.address === undefined ? '' : (row.values[mapping.address.column]?.trim() ?? '')));
-    const resolved = new Map((await resolver.resolve(texts.filter((text) => text !== ''))).map((r) => [r.text, r]));
+    // Residents of one room share its text: each distinct text is resolved once.
+    const distinct = [...new Set(texts.filter((text) => text !== ''))];
+    const resolved = new Map((await resolver.resolve(distinct)).map((r) => [r.text, r]));
     const links: LinkWrite[] = [];
     const records = rows.map((row, i): CrosswalkWrite => {
       const key = entityKey(connector, mapping.key.kind, row.values[mapping.key.column]);

@@ -3,6 +3,7 @@ import readline from 'node:readline';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { AddressResolver, type ResolvedText } from '../../address/address-resolver.js';
+import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
 
 const BATCH = 1_000;
@@ -31,6 +32,7 @@ const resolveCommand = new Command('resolve')
       const input = options.file === undefined ? process.stdin : fs.createReadStream(options.file);
       const lines = readline.createInterface({ input, crlfDelay: Infinity });
       const started = Date.now();
+      const progress = statusLine();
       let batch: string[] = [];
       let done = 0;
       const flush = async () => {
@@ -39,14 +41,14 @@ const resolveCommand = new Command('resolve')
         if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         done += batch.length;
         batch = [];
-        if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2Kresolved ${done} addresses · ${((Date.now() - started) / 1000).toFixed(1)}s`);
+        progress.show(`resolved ${done} addresses · ${((Date.now() - started) / 1000).toFixed(1)}s`);
       };
       for await (const line of lines) {
         batch.push(line);
         if (batch.length === BATCH) await flush();
       }
       if (batch.length > 0) await flush();
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      progress.done();
     });
   });
 

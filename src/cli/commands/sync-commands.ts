@@ -6,16 +6,10 @@ import { closeSources, openSources } from '../../sources/open-sources.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
 import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
 import { syncSource } from '../../sync/sync-source.js';
+import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
 
-/** Progress of a long job on stderr, rewritten in place on a terminal. */
-function progressLine(text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
-}
-
-function endProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write('\n');
-}
+const progress = statusLine();
 
 export const demoGenerateCommand = new Command('generate')
   .description('create the demo department sources in their native schemas over the loaded registry (deterministic, with defects)')
@@ -31,9 +25,9 @@ export const demoGenerateCommand = new Command('generate')
         const reports = await generateDemoSources(hub.db, sources, {
           scale,
           seed: Number(options.seed),
-          onProgress: (source, rows) => progressLine(`generate ${source}: ${rows} rows`),
+          onProgress: (source, rows) => progress.show(`generate ${source}: ${rows} rows`),
         });
-        endProgress();
+        progress.done();
         for (const [source, report] of reports) {
           console.log(`${source}: ${Object.entries(report.rows).map(([table, rows]) => `${table} ${rows} rows`).join(', ')}`);
         }
@@ -56,9 +50,9 @@ export const syncCommand = new Command('sync')
           const started = Date.now();
           const results = await syncSource(hub.db, source, resolver, {
             full: options.full,
-            onProgress: (p) => progressLine(`sync ${p.source}.${p.table}: ${p.phase} ${p.rows} rows · ${((Date.now() - started) / 1000).toFixed(1)}s`),
+            onProgress: (p) => progress.show(`sync ${p.source}.${p.table}: ${p.phase} ${p.rows} rows · ${((Date.now() - started) / 1000).toFixed(1)}s`),
           });
-          endProgress();
+          progress.done();
           for (const r of results) {
             console.log(`${r.source}.${r.table}: ${r.mode.toLowerCase()} sync, ${r.scanned} rows read, ${r.deleted} found deleted (${((Date.now() - started) / 1000).toFixed(1)}s)`);
           }

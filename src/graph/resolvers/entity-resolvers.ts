@@ -17,7 +17,7 @@ const TYPE_OF: Record<Exclude<EntityKind, 'OBJECT'>, string> = { PERSON: 'Person
 const ref = (kind: EntityKind, key: string): EntityRef => ({ kind, key });
 
 /** An entity's live records, in precedence order: the order the connectors are installed in. */
-export async function recordsOf(entity: EntityRef, { loaders, connectors }: GraphContext): Promise<CrosswalkRow[]> {
+async function recordsOf(entity: EntityRef, { loaders, connectors }: GraphContext): Promise<CrosswalkRow[]> {
   const records = await loaders.records(entity.kind).load(entity.key);
   const rank = (row: CrosswalkRow) => connectors.findIndex((c) => c.name === row.source);
   return [...records].sort((a, b) => rank(a) - rank(b));
