@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
@@ -8,6 +11,10 @@ import { sql } from 'kysely';
 import { connectors } from '../connectors/index.js';
 import { countStatements } from '../src/db/statement-counter.js';
 import { startServer } from '../src/server/http-server.js';
+import type { Role } from '../src/access/roles.js';
+import { loadDevRealm } from '../src/auth/dev-realm.js';
+import { mintToken } from '../src/auth/mint-token.js';
+import { keycloakVerifier } from '../src/auth/token-verifier.js';
 import { buildBenchWorld, type BenchWorld } from './bench-world.js';
 import { DOSSIER_QUERY, floorDossier } from './dossier-floor.js';
 import { median, printTable, writeResults } from './report.js';
@@ -39,7 +46,13 @@ interface Measured {
 export async function runDossierBench(options: DossierBenchOptions): Promise<void> {
   const log = (line: string) => console.error(line);
   const world = await buildBenchWorld(options.scale, log);
-  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1' });
+  // As users run it: a bearer token verified by keycloak-connect, a stated purpose, and the audit records that follow.
+  // Every department's role, so every field is shown in full and the floor's JSON can be compared as it is.
+  const realm = loadDevRealm(fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-bench-realm-')));
+  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1', verifier: keycloakVerifier(realm.settings) });
+  const token = await mintToken(realm, { roles: DEPARTMENT_ROLES, districts: await districtsOf(world.hub.db), ttlSeconds: 86_400, subject: 'bench' });
+  const graphHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-access-purpose': 'benchmark' };
+  const floorHeaders = { 'content-type': 'application/json' };
   const floor = await startFloor(world, options.perList);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -50,16 +63,16 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
 
     // Fair comparison first: both must return the same data.
     for (const plate of plates.slice(0, 5)) {
-      const [graph, hand] = await Promise.all([post(server.url, graphBody(plate)), post(floor.url, floorBody(plate))]);
+      const [graph, hand] = await Promise.all([post(server.url, graphBody(plate), graphHeaders), post(floor.url, floorBody(plate), floorHeaders)]);
       if (!isDeepStrictEqual(graph, hand)) {
         throw new Error(`gridgraph and the floor disagree on door plate ${plate}:\n${JSON.stringify(graph).slice(0, 600)}\n${JSON.stringify(hand).slice(0, 600)}`);
       }
     }
     const statements = await countWorldStatements(world, async () => {
-      for (const plate of plates) await post(server.url, graphBody(plate));
+      for (const plate of plates) await post(server.url, graphBody(plate), graphHeaders);
     });
     const floorStatements = await countWorldStatements(world, async () => {
-      for (const plate of plates) await post(floor.url, floorBody(plate));
+      for (const plate of plates) await post(floor.url, floorBody(plate), floorHeaders);
     });
 
     const results: Record<string, { graph: Measured; floor: Measured }> = {};
@@ -68,8 +81,8 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
       const floorRuns: Measured[] = [];
       for (let run = 0; run < options.runs; run++) {
         log(`load: concurrency ${connections}, run ${run + 1}/${options.runs} …`);
-        graphRuns.push(await load(server.url, plates, graphBody, connections, options.duration));
-        floorRuns.push(await load(floor.url, plates, floorBody, connections, options.duration));
+        graphRuns.push(await load(server.url, plates, graphBody, connections, options.duration, graphHeaders));
+        floorRuns.push(await load(floor.url, plates, floorBody, connections, options.duration, floorHeaders));
       }
       results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns) };
     }
@@ -111,7 +124,8 @@ async function startFloor(world: BenchWorld, perList: number): Promise<{ url: st
   app.post('/floor', express.json(), async (req, res) => {
     try {
       res.json(await floorDossier(world.hub.db, sources, String(req.body.plate), Number(req.body.n ?? perList)));
-    } catch {
+    } catch (error) {
+      console.error('floor:', error);
       res.status(500).json({ errors: [{ message: 'Internal server error' }] });
     }
   });
@@ -127,6 +141,14 @@ async function startFloor(world: BenchWorld, perList: number): Promise<{ url: st
   };
 }
 
+const DEPARTMENT_ROLES: Role[] = ['dept-police', 'dept-civil-affairs', 'dept-governance', 'dept-city-management', 'dept-market-regulation'];
+
+/** The districts the registry covers: the bench caller's area. */
+async function districtsOf(hub: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ code: string }>`select distinct substr(division_code, 1, 6) as code from standard_address`.execute(hub);
+  return rows.map((row) => row.code);
+}
+
 /** Door plates with the most people below them: the dossiers worth measuring. */
 async function busiestPlates(hub: Kysely<any>, count: number): Promise<string[]> {
   const { rows } = await sql<{ plate: string }>`
@@ -139,19 +161,19 @@ async function busiestPlates(hub: Kysely<any>, count: number): Promise<string[]>
   return rows.map((row) => row.plate);
 }
 
-async function post(url: string, body: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+async function post(url: string, body: string, headers: Record<string, string>): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers, body });
   return response.json();
 }
 
-async function load(url: string, plates: string[], body: (plate: string) => string, connections: number, duration: number): Promise<Measured> {
+async function load(url: string, plates: string[], body: (plate: string) => string, connections: number, duration: number, headers: Record<string, string>): Promise<Measured> {
   let i = 0;
   const result = await autocannon({
     url,
     connections,
     duration,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     requests: [{ setupRequest: (request) => ({ ...request, body: body(plates[i++ % plates.length]) }) }],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);

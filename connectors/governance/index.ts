@@ -17,6 +17,7 @@ export const governance: Connector = {
       recordId: 'WGYBH',
       key: { column: 'SFZH', kind: 'ID_NUMBER' },
       changedAt: 'GXSJ',
+      servesGrid: { field: 'workers', column: 'WGBM' },
       facet: {
         field: 'gridWorker',
         type: 'GridWorkerRecord',

@@ -5,6 +5,8 @@ import { addressCommand } from './commands/address-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { registryCommand } from './commands/registry-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { auditCommand } from './commands/audit-command.js';
+import { tokenCommand } from './commands/token-command.js';
 import { demoGenerateCommand, qualityCommand, syncCommand } from './commands/sync-commands.js';
 
 const program = new Command('gridgraph')
@@ -15,6 +17,8 @@ const program = new Command('gridgraph')
   .addCommand(addressCommand)
   .addCommand(syncCommand)
   .addCommand(qualityCommand)
+  .addCommand(tokenCommand)
+  .addCommand(auditCommand)
   .addCommand(demoCommand.addCommand(demoGenerateCommand));
 
 try {

@@ -19,6 +19,11 @@ export interface Config {
   readonly sourceTimeoutMs: number;
   /** Size of the hub's connection pool. `DATABASE_POOL_SIZE`, default 10 (4 on the embedded default, which runs one query at a time anyway). */
   readonly poolSize: number;
+  /**
+   * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
+   * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
+   */
+  readonly keycloak: { readonly url: string; readonly realm: string; readonly clientId: string } | undefined;
 }
 
 /** A configuration variable that is present but unusable; the message names it. */
@@ -42,7 +47,25 @@ export function readConfig(env: Env = process.env): Config {
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 1000),
+    keycloak: readKeycloak(env),
   });
+}
+
+function readKeycloak(env: Env): Config['keycloak'] {
+  const url = nonEmpty(env.KEYCLOAK_URL);
+  const realm = nonEmpty(env.KEYCLOAK_REALM);
+  const clientId = nonEmpty(env.KEYCLOAK_CLIENT_ID);
+  if (url === undefined && realm === undefined && clientId === undefined) return undefined;
+  for (const [variable, value] of [['KEYCLOAK_URL', url], ['KEYCLOAK_REALM', realm], ['KEYCLOAK_CLIENT_ID', clientId]] as const) {
+    if (value === undefined) throw new ConfigError(variable, 'missing: KEYCLOAK_URL, KEYCLOAK_REALM and KEYCLOAK_CLIENT_ID go together');
+  }
+  try {
+    const parsed = new URL(url!);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError('KEYCLOAK_URL', `expected the Keycloak server's http(s) URL, got "${url}"`);
+  }
+  return { url: url!.replace(/\/+$/, ''), realm: realm!, clientId: clientId! };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -65,6 +65,11 @@ export interface TableMapping {
   readonly objectType?: string;
   /** Links each record makes to another entity through one of its columns (an enterprise's legal representative). */
   readonly links?: readonly LinkMapping[];
+  /**
+   * Records that serve a grid (a grid worker's registration): `Grid.<field>`
+   * lists the facets of the records whose `column` holds the grid's code.
+   */
+  readonly servesGrid?: { readonly field: string; readonly column: string };
 }
 
 /** A link from a record's entity to another entity named in one of its columns. */

@@ -14,6 +14,8 @@ export interface HubSchema {
   crosswalk_link: CrosswalkLinkTable;
   sync_watermark: SyncWatermarkTable;
   sync_run: SyncRunTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
 
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
@@ -131,3 +133,32 @@ export type CrosswalkRow = Selectable<CrosswalkTable>;
 export type RegionRow = Selectable<RegionTable>;
 export type GridRow = Selectable<GridTable>;
 export type StandardAddressRow = Selectable<StandardAddressTable>;
+
+/** One audit record: one entity whose unmasked L3/L4 fields one response carried (DESIGN §5). */
+export interface AuditLogTable {
+  /** Position in the hash chain, from 1 (bigint, read as a string by `pg`). */
+  sequence: string;
+  at: Date;
+  actor: string;
+  actor_name: string | null;
+  roles: string[];
+  purpose: string | null;
+  operation_name: string | null;
+  document_hash: string;
+  request_id: string;
+  client_address: string | null;
+  entity_type: string;
+  entity_key: string | null;
+  fields: string[];
+  previous_hash: string;
+  hash: string;
+}
+
+export type AuditLogRow = Selectable<AuditLogTable>;
+
+/** The chain's last link: one row. */
+export interface AuditHeadTable {
+  id: number;
+  sequence: string;
+  hash: string;
+}

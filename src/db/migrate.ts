@@ -3,6 +3,7 @@ import * as registry from './migrations/0001-registry.js';
 import * as registryRevision from './migrations/0002-registry-revision.js';
 import * as crosswalk from './migrations/0003-crosswalk.js';
 import * as links from './migrations/0004-links-and-shared-values.js';
+import * as audit from './migrations/0005-audit-log.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-registry-revision': registryRevision,
   '0003-crosswalk': crosswalk,
   '0004-links-and-shared-values': links,
+  '0005-audit-log': audit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,7 +18,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const code = formatted.extensions?.code ?? original.extensions.code;
     return { message: formatted.message, locations, path, extensions: { code: typeof code === 'string' ? code : ErrorCode.INTERNAL } };
   }
-  if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] internal error:', original);
+  if (process.env.NODE_ENV !== 'test' || process.env.GRIDGRAPH_DEBUG) console.error('[gridgraph] internal error:', original);
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL } };
 }
 

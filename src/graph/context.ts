@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
+import { createRequestAccess, type RequestAccess } from '../access/request-access.js';
+import type { Viewer } from '../access/viewer.js';
 import type { Connector } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
@@ -18,13 +20,24 @@ export interface GraphServices {
   readonly sourceTimeoutMs: number;
 }
 
-/** What every resolver gets: the services, and the request's own loaders. */
-export interface GraphContext extends GraphServices {
-  readonly loaders: Loaders;
-  /** Echoed in logs and (later) the audit record. */
+/** Where a request comes from, as the audit records it. */
+export interface RequestOrigin {
+  /** Echoed in logs and the audit record. */
   readonly requestId: string;
+  readonly clientAddress?: string;
 }
 
-export function createGraphContext(services: GraphServices, requestId: string): GraphContext {
-  return { ...services, loaders: createLoaders(services.db, services.sourceTimeoutMs), requestId };
+/** What every resolver gets: the services, the request's own loaders, and who is asking. */
+export interface GraphContext extends GraphServices, RequestOrigin {
+  readonly loaders: Loaders;
+  readonly access: RequestAccess;
+}
+
+export function createGraphContext(services: GraphServices, viewer: Viewer, origin: RequestOrigin): GraphContext {
+  return {
+    ...services,
+    ...origin,
+    loaders: createLoaders(services.db, services.sourceTimeoutMs),
+    access: createRequestAccess(services.db, viewer),
+  };
 }

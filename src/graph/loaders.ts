@@ -4,7 +4,7 @@ import type { EntityKind, TableMapping } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkRow, GridRow, HubSchema, RegionRow, StandardAddressRow } from '../db/hub-schema.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
-import { type Facet, readFacets } from '../sources/facet-reader.js';
+import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { findLinks, findRecordsOfEntities } from '../sync/crosswalk-repository.js';
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
@@ -23,12 +23,15 @@ export interface Loaders {
   links(side: 'from' | 'to', kind: EntityKind): DataLoader<string, CrosswalkLinkRow[]>;
   /** The facet loader of one source table: one statement per batch of records. */
   facets(source: SourceDatabase, mapping: TableMapping): DataLoader<string, Facet | null>;
+  /** The facets of the records of a source table whose `column` holds the key (a grid's workers). */
+  facetsWhere(source: SourceDatabase, mapping: TableMapping, column: string): DataLoader<string, Facet[]>;
 }
 
 export function createLoaders(db: Kysely<HubSchema>, sourceTimeoutMs = 3000): Loaders {
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
   const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
+  const facetWhereLoaders = new Map<string, DataLoader<string, Facet[]>>();
   return {
     records(kind) {
       let loader = recordLoaders.get(kind);
@@ -55,6 +58,18 @@ export function createLoaders(db: Kysely<HubSchema>, sourceTimeoutMs = 3000): Lo
           return recordIds.map((recordId) => facets.get(recordId) ?? null);
         });
         facetLoaders.set(id, loader);
+      }
+      return loader;
+    },
+    facetsWhere(source, mapping, column) {
+      const id = `${source.connector.name}|${mapping.table}|${column}`;
+      let loader = facetWhereLoaders.get(id);
+      if (loader === undefined) {
+        loader = new DataLoader(async (values) => {
+          const facets = await withinTimeout(readFacetsWhere(source, mapping, column, values), sourceTimeoutMs, source.connector.name);
+          return values.map((value) => facets.get(value) ?? []);
+        });
+        facetWhereLoaders.set(id, loader);
       }
       return loader;
     },

@@ -23,4 +23,6 @@ export interface EntityRef {
 export interface RoleOf {
   role: string;
   entity: EntityRef;
+  /** The source that stated the link: it owns the link's restricted fields (an incident's parties). */
+  source: string;
 }

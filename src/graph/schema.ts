@@ -6,6 +6,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../connectors/connector.js';
 import { connectorResolvers, entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
+import { auditResolvers } from './resolvers/audit-resolvers.js';
+import { enforceAccess } from '../access/enforce.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { qualityResolvers } from './resolvers/quality-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
@@ -21,10 +23,19 @@ function readTypeDefs(): string[] {
     .map((file) => fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8'));
 }
 
-/** The executable graph: the SDL of schema/ and of each connector, with their resolvers. */
+/** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
-  return makeExecutableSchema({
+  const schema = makeExecutableSchema({
     typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
-    resolvers: [nodeResolversFor(entityFinders(connectors)), placeResolvers, resolutionResolvers, qualityResolvers, entityResolvers, connectorResolvers(connectors) as never],
+    resolvers: [
+      nodeResolversFor(entityFinders(connectors)),
+      placeResolvers,
+      resolutionResolvers,
+      qualityResolvers,
+      entityResolvers,
+      auditResolvers,
+      connectorResolvers(connectors) as never,
+    ],
   });
+  return enforceAccess(schema, connectors.map((c) => c.name));
 }

@@ -1,3 +1,5 @@
+import { addressScopeSql } from '../access/row-scope.js';
+import type { AreaScope } from '../access/viewer.js';
 import { type Kysely, sql } from 'kysely';
 import type { IndexRow } from '../address/address-index.js';
 import type { AddressLevel, HubSchema, StandardAddressRow } from '../db/hub-schema.js';
@@ -117,6 +119,8 @@ export interface AddressFilter {
   /** The leading digits of the community codes of a region (see `divisionPrefix`). */
   divisionPrefix?: string;
   level?: AddressLevel;
+  /** Only addresses in this area. */
+  scope?: AreaScope;
 }
 
 /** One page in code order, after the cursor's code; `limit` rows at most. */
@@ -141,6 +145,7 @@ function filtered(db: Kysely<HubSchema>, filter: AddressFilter) {
   if (filter.parentCode !== undefined) query = query.where('parent_code', '=', filter.parentCode);
   if (filter.gridCode !== undefined) query = query.where('grid_code', '=', filter.gridCode);
   if (filter.level !== undefined) query = query.where('level', '=', filter.level);
+  if (filter.scope !== undefined) query = query.where(addressScopeSql(filter.scope));
   if (filter.divisionPrefix !== undefined) {
     query = filter.divisionPrefix.length === 12
       ? query.where('division_code', '=', filter.divisionPrefix)

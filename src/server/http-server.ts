@@ -16,6 +16,9 @@ import type { SourceDatabase } from '../sources/source-database.js';
 import { buildSchema } from '../graph/schema.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { accessPlugin } from './access-plugin.js';
+import { authenticate, viewerOf } from '../auth/authenticate.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -29,6 +32,8 @@ export interface ServerOptions {
   readonly port?: number;
   /** @default '0.0.0.0' */
   readonly host?: string;
+  /** Checks bearer tokens: keycloak-connect against the production realm or the development realm (see auth-config.ts). */
+  readonly verifier: TokenVerifier;
 }
 
 /** A running gridgraph HTTP server. */
@@ -53,7 +58,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    allowBatchedHttpRequests: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), accessPlugin()],
   });
   await apollo.start();
   const sources = options.sources ?? [];
@@ -81,9 +87,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   app.use(
     GRAPHQL_PATH,
+    authenticate(options.verifier),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createGraphContext(services, req.get('x-request-id') ?? randomUUID()),
+      context: async ({ req, res }) =>
+        createGraphContext(services, viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
     }),
   );
 

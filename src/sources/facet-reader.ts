@@ -11,21 +11,35 @@ export type Facet = Record<string, string | null>;
  * sync) are absent from the map.
  */
 export async function readFacets(source: SourceDatabase, mapping: TableMapping, recordIds: readonly string[]): Promise<Map<string, Facet>> {
+  return new Map(await selectFacets(source, mapping, mapping.recordId, recordIds));
+}
+
+/** The facets of the records whose `column` holds one of `values`, grouped by that value: one statement. */
+export async function readFacetsWhere(source: SourceDatabase, mapping: TableMapping, column: string, values: readonly string[]): Promise<Map<string, Facet[]>> {
+  const groups = new Map<string, Facet[]>();
+  for (const [value, facet] of await selectFacets(source, mapping, column, values)) {
+    const group = groups.get(value);
+    if (group === undefined) groups.set(value, [facet]);
+    else group.push(facet);
+  }
+  return groups;
+}
+
+async function selectFacets(source: SourceDatabase, mapping: TableMapping, column: string, values: readonly string[]): Promise<[string, Facet][]> {
   const fields = Object.entries(mapping.facet.fields);
-  const columns = [...new Set([mapping.recordId, ...fields.map(([, field]) => field.column)])];
+  const columns = [...new Set([column, mapping.recordId, ...fields.map(([, field]) => field.column)])];
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join(columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
+    select ${sql.join(columns.map((name) => sql`${sql.ref(name)}::text as ${sql.id(name)}`))}
     from ${sql.table(mapping.table)}
-    where ${sql.ref(mapping.recordId)}::text in (${sql.join(recordIds.map((id) => sql`${id}`))})`.execute(source.db);
-  const facets = new Map<string, Facet>();
+    where ${sql.ref(column)}::text in (${sql.join(values.map((value) => sql`${value}`))})
+    order by ${sql.ref(mapping.recordId)}`.execute(source.db);
   const readAt = new Date().toISOString();
-  for (const row of rows) {
+  return rows.map((row) => {
     // Provenance: every facet says when it was read; the record itself says from where.
     const facet: Facet = { readAt };
     for (const [name, field] of fields) facet[name] = presentValue(source.connector, field, row[field.column]);
-    facets.set(String(row[mapping.recordId]), facet);
-  }
-  return facets;
+    return [String(row[column]), facet];
+  });
 }
 
 /** A raw column value as the graph shows it: trimmed, translated through its code table, reformatted. */

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { addressScopeSql, entityScopeSql } from '../access/row-scope.js';
+import type { AreaScope } from '../access/viewer.js';
 import type { CrosswalkLinkRow, CrosswalkLinkTable, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 
 /** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
@@ -169,12 +171,16 @@ export async function findRecordsOfEntities(
     .execute();
 }
 
-/** Which addresses a list of entities at an address covers: the address alone, or it and everything below it. */
-function addressScope(db: Kysely<HubSchema>, code: string, includeDescendants: boolean) {
+/**
+ * Which addresses a list of entities at an address covers: the address alone
+ * (already in the caller's area, or the list would not be asked for), or it and
+ * everything below it that lies in the caller's area.
+ */
+function addressTree(code: string, includeDescendants: boolean, scope: AreaScope) {
   if (!includeDescendants) return sql`${code}`;
   // Doors hold buildings, buildings hold rooms: two levels below at most.
-  return sql`select code from standard_address where code = ${code} or parent_code = ${code}
-             or parent_code in (select code from standard_address where parent_code = ${code})`;
+  return sql`select code from standard_address where (code = ${code} or parent_code = ${code}
+             or parent_code in (select code from standard_address where parent_code = ${code})) and ${addressScopeSql(scope)}`;
 }
 
 /** One page of the keys of live entities of a kind whose records resolve to an address (and below), in key order. */
@@ -183,13 +189,14 @@ export async function pageEntityKeysAt(
   kind: CrosswalkTable['entity_kind'],
   addressCode: string,
   includeDescendants: boolean,
+  scope: AreaScope,
   after: string | undefined,
   limit: number,
 ): Promise<string[]> {
   const { rows } = await sql<{ entity_key: string }>`
     select distinct entity_key from crosswalk
     where entity_kind = ${kind} and not deleted and entity_key is not null
-      and address_code in (${addressScope(db, addressCode, includeDescendants)})
+      and address_code in (${addressTree(addressCode, includeDescendants, scope)})
       ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
     order by entity_key limit ${limit}`.execute(db);
   return rows.map((row) => row.entity_key);
@@ -200,11 +207,12 @@ export async function countEntityKeysAt(
   kind: CrosswalkTable['entity_kind'],
   addressCode: string,
   includeDescendants: boolean,
+  scope: AreaScope,
 ): Promise<number> {
   const { rows } = await sql<{ count: string }>`
     select count(distinct entity_key) as count from crosswalk
     where entity_kind = ${kind} and not deleted and entity_key is not null
-      and address_code in (${addressScope(db, addressCode, includeDescendants)})`.execute(db);
+      and address_code in (${addressTree(addressCode, includeDescendants, scope)})`.execute(db);
   return Number(rows[0].count);
 }
 
@@ -236,6 +244,8 @@ export interface EntityFilter {
   sharedEquals?: { field: string; value: string };
   /** Only entities linked to this one (an organization's events). */
   linkedTo?: { kind: CrosswalkTable['entity_kind']; key: string };
+  /** Only entities with a record in this area. */
+  scope?: AreaScope;
 }
 
 function entityFilterSql(filter: EntityFilter) {
@@ -246,6 +256,7 @@ function entityFilterSql(filter: EntityFilter) {
     conditions.push(sql`entity_key in (select from_key from crosswalk_link where not deleted and from_kind = ${filter.kind}
                                        and to_kind = ${filter.linkedTo.kind} and to_key = ${filter.linkedTo.key})`);
   }
+  if (filter.scope) conditions.push(entityScopeSql(filter.scope, filter.kind));
   return sql.join(conditions, sql` and `);
 }
 

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../src/db/hub-database.js';
 import type { HubSchema } from '../../src/db/hub-schema.js';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
+import { testRealm } from '../support/test-realm.js';
 
 // A hub whose database does not answer: port 9 on loopback (discard) refuses connections.
 const db = createKysely<HubSchema>('postgres://postgres@127.0.0.1:9/hub', 1);
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ db, port: 0, host: '127.0.0.1' });
+  server = await startServer({ db, port: 0, host: '127.0.0.1', verifier: testRealm().verifier });
 });
 afterAll(async () => {
   await server?.close();
@@ -20,7 +21,7 @@ describe('when the hub database is down', () => {
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ address(code: "x") { code } }' }),
+      body: JSON.stringify({ query: '{ doorPlate(code: "x") { code } }' }),
     });
     const body = (await response.json()) as { errors: { message: string; extensions: object }[] };
     expect(body.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL' } })]);

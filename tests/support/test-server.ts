@@ -4,6 +4,8 @@ import type { Connector } from '../../src/connectors/connector.js';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { createTestHub, type TestHub } from './test-hub.js';
+import type { TokenRequest } from '../../src/auth/mint-token.js';
+import { ALL_DEPARTMENTS, testRealm } from './test-realm.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -11,12 +13,24 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
+/** Who a request is from: a token's role and area (none: anonymous) and the purpose it states. */
+export interface Caller {
+  readonly as?: TokenRequest | null;
+  readonly purpose?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+/** The caller of tests that are not about access: every department, with a purpose. */
+const DEFAULT_CALLER = { as: ALL_DEPARTMENTS, purpose: 'gridgraph test suite' };
+
 /** The real HTTP server on a free port, over a test hub holding the demo registry. */
 export interface TestServer {
   readonly hub: TestHub;
   readonly server: RunningServer;
-  /** POSTs one operation to /graphql. */
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs one operation to /graphql, as every department with a purpose unless `caller` says otherwise. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResponse<T>>;
+  /** The headers a caller's request carries. */
+  headersFor(caller?: Caller): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -24,16 +38,28 @@ export interface TestServer {
 export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number } = {}): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  const server = await startServer({ db: hub.db, connectors: options.connectors, sources: options.sources, sourceTimeoutMs: options.sourceTimeoutMs, port: 0, host: '127.0.0.1' });
+  const realm = testRealm();
+  const server = await startServer({
+    db: hub.db,
+    connectors: options.connectors,
+    sources: options.sources,
+    sourceTimeoutMs: options.sourceTimeoutMs,
+    port: 0,
+    host: '127.0.0.1',
+    verifier: realm.verifier,
+  });
+  const headersFor = async (caller: Caller = DEFAULT_CALLER): Promise<Record<string, string>> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...caller.headers };
+    if (caller.as) headers.authorization = `Bearer ${await realm.token(caller.as)}`;
+    if (caller.purpose) headers['x-access-purpose'] = caller.purpose;
+    return headers;
+  };
   return {
     hub,
     server,
-    async query(query, variables) {
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
+    headersFor,
+    async query(query, variables, caller) {
+      const response = await fetch(server.url, { method: 'POST', headers: await headersFor(caller), body: JSON.stringify({ query, variables }) });
       return { status: response.status, ...((await response.json()) as object) };
     },
     async close() {

@@ -21,7 +21,7 @@ const housing: Connector = {
   urlVariable: 'GRIDGRAPH_SOURCE_HOUSING_URL',
   typeDefs: `
     "楼宇: a building on the housing authority's register."
-    type HousingBuilding implements RegisteredObject & Node @key(fields: "key") {
+    type HousingBuilding implements RegisteredObject & Node @key(fields: "key") @classified(level: L1, department: "housing") {
       id: ID!
       key: String!
       kind: String
@@ -30,7 +30,7 @@ const housing: Connector = {
       records: [SourceRecord!]!
       housingBuilding: HousingBuildingRecord
     }
-    type HousingBuildingRecord { structure: String readAt: String! }`,
+    type HousingBuildingRecord @classified(level: L1, department: "housing") { structure: String readAt: String! }`,
   codeTables: { JG: { '1': 'BRICK', '2': 'STEEL' } },
   tables: [
     {

@@ -4,6 +4,7 @@ import { connectors } from '../../../connectors/index.js';
 import { AddressResolver } from '../../address/address-resolver.js';
 import { loadDemoSourcesIfEmpty } from '../../demo/load-demo-sources.js';
 import { startServer } from '../../server/http-server.js';
+import { configuredVerifier } from '../../auth/auth-config.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
 import { openConfiguredHub } from '../with-hub.js';
 
@@ -18,7 +19,9 @@ export const serveCommand = new Command('serve')
     const sources = await openSources(connectors, config);
     console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
     if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
-    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host });
+    const { verifier, description } = configuredVerifier(config);
+    console.log(`gridgraph: tokens from the ${description}`);
+    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 
     let stopping = false;

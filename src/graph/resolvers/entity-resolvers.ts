@@ -10,6 +10,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
 import type { EntityRef, RoleOf } from '../parents.js';
 import { CreditCodeScalar, IdNumberScalar } from '../scalars.js';
+import { ENTITY } from '../../access/enforce.js';
 
 /** The GraphQL type of each kind of entity; objects take theirs from their table's mapping. */
 const TYPE_OF: Record<Exclude<EntityKind, 'OBJECT'>, string> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
@@ -72,16 +73,24 @@ async function conflictsOf(entity: EntityRef, context: GraphContext) {
   const records = await recordsOf(entity, context);
   return CONFLICT_FIELDS[entity.kind].flatMap((field) => {
     const values = records.flatMap((r) => (r.shared?.[field] ? [{ source: r.source, value: r.shared[field] }] : []));
-    return new Set(values.map((v) => v.value)).size > 1 ? [{ field, values }] : [];
+    // Each value names its field and entity: its mask and its audit record depend on them.
+    const tagged = values.map((value) => ({ ...value, field, [ENTITY]: entity }));
+    return new Set(values.map((v) => v.value)).size > 1 ? [{ field, values: tagged }] : [];
   });
 }
 
-/** Entities linked to this one, with their role: `side` says which end of the link this entity is. */
+/**
+ * Entities linked to this one, with their role: `side` says which end of the
+ * link this entity is. Entities outside the caller's area are left out, as in
+ * every list.
+ */
 async function linked(entity: EntityRef, side: 'from' | 'to', otherKind: EntityKind, context: GraphContext): Promise<RoleOf[]> {
   const links = await context.loaders.links(side, entity.kind).load(entity.key);
-  return links
+  const roles = links
     .filter((link) => (side === 'from' ? link.to_kind : link.from_kind) === otherKind)
-    .map((link) => ({ role: link.role, entity: ref(otherKind, side === 'from' ? link.to_key : link.from_key) }));
+    .map((link) => ({ role: link.role, entity: ref(otherKind, side === 'from' ? link.to_key : link.from_key), source: link.source }));
+  const inScope = await Promise.all(roles.map((role) => context.access.entityInScope(role.entity.kind, role.entity.key)));
+  return roles.filter((_, i) => inScope[i]);
 }
 
 /** A page of entity keys as a connection of refs. */
@@ -89,18 +98,18 @@ function entityPage(kind: EntityKind, page: PageArgs, fetch: (after: string | un
   return paginate<EntityRef>(page, (entity) => entity.key, async (after, limit) => (await fetch(after, limit)).map((key) => ref(kind, key)), count);
 }
 
-function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind'>, page: PageArgs, { db }: GraphContext) {
-  const full = { kind, ...filter };
+function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, { db, access }: GraphContext) {
+  const full = { kind, ...filter, scope: access.viewer.scope };
   return entityPage(kind, page, (after, limit) => pageEntityKeys(db, full, after, limit), () => countEntityKeys(db, full));
 }
 
 function atAddress(kind: EntityKind) {
-  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db }: GraphContext) =>
+  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db, access }: GraphContext) =>
     entityPage(
       kind,
       page,
-      (after, limit) => pageEntityKeysAt(db, kind, address.code, includeDescendants ?? false, after, limit),
-      () => countEntityKeysAt(db, kind, address.code, includeDescendants ?? false),
+      (after, limit) => pageEntityKeysAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope, after, limit),
+      () => countEntityKeysAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope),
     );
 }
 
@@ -259,9 +268,17 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
           (r) => r.source === connector.name && r.source_table === mapping.table,
         );
         const facets = await Promise.all(records.map((r) => context.loaders.facets(source, mapping).load(r.record_id)));
-        const present = facets.filter((facet) => facet !== null);
+        // Tagged with the entity they describe, for the audit.
+        const present = facets.filter((facet) => facet !== null).map((facet) => ({ ...facet, [ENTITY]: entity }));
         return mapping.facet.many ? present : (present[0] ?? null);
       };
+      if (mapping.servesGrid !== undefined) {
+        const { field, column } = mapping.servesGrid;
+        (resolvers.Grid ??= {})[field] = async (grid: unknown, _, context) => {
+          const source = context.sources.get(connector.name);
+          return source === undefined ? [] : context.loaders.facetsWhere(source, mapping, column).load((grid as { code: string }).code);
+        };
+      }
       for (const link of mapping.links ?? []) {
         if (link.field === undefined) continue;
         resolvers[type][link.field] = async (entity, _, context) =>

@@ -43,8 +43,8 @@ export const placeResolvers: Resolvers = {
       const filter = { divisionPrefix: divisionPrefix(region.code, region.level) };
       return paginate(page, byCode, (after, limit) => pageGrids(db, filter, after, limit), () => countGrids(db, filter));
     },
-    addresses: (region, { level, ...page }, { db }) => {
-      const filter = { divisionPrefix: divisionPrefix(region.code, region.level), level: level ?? undefined };
+    addresses: (region, { level, ...page }, { db, access }) => {
+      const filter = { divisionPrefix: divisionPrefix(region.code, region.level), level: level ?? undefined, scope: access.viewer.scope };
       return paginate(page, byCode, (after, limit) => pageAddresses(db, filter, after, limit), () => countAddresses(db, filter));
     },
   },
@@ -52,8 +52,8 @@ export const placeResolvers: Resolvers = {
   Grid: {
     id: (grid) => toGlobalId('Grid', grid.code),
     community: async (grid, _, { loaders }) => (await loaders.regionByCode.load(grid.community_code))!,
-    addresses: (grid, { level, ...page }, { db }) => {
-      const filter = { gridCode: grid.code, level: level ?? undefined };
+    addresses: (grid, { level, ...page }, { db, access }) => {
+      const filter = { gridCode: grid.code, level: level ?? undefined, scope: access.viewer.scope };
       return paginate(page, byCode, (after, limit) => pageAddresses(db, filter, after, limit), () => countAddresses(db, filter));
     },
   },
@@ -66,8 +66,8 @@ export const placeResolvers: Resolvers = {
     grid: (address, _, { loaders }) => (address.grid_code === null ? null : loaders.gridByCode.load(address.grid_code)),
     doorPlate: (address) => doorPlateOf(address),
     parent: (address, _, { loaders }) => (address.parent_code === null ? null : loaders.addressByCode.load(address.parent_code)),
-    children: (address, page, { db }) => {
-      const filter = { parentCode: address.code };
+    children: (address, page, { db, access }) => {
+      const filter = { parentCode: address.code, scope: access.viewer.scope };
       return paginate(page, byCode, (after, limit) => pageAddresses(db, filter, after, limit), () => countAddresses(db, filter));
     },
   },

@@ -1,0 +1,52 @@
+import type { FieldRule } from './classification.js';
+import { departmentOf, type Role } from './roles.js';
+import type { Viewer } from './viewer.js';
+
+/** What a caller gets of one field: the value, its mask, or nothing (FORBIDDEN). */
+export type Decision = 'FULL' | 'MASKED' | 'DENIED';
+
+const RANK: Record<Decision, number> = { DENIED: 0, MASKED: 1, FULL: 2 };
+
+/**
+ * DESIGN §5's role table, for one field and one role. `owner` is the department
+ * owning the value (the rule's, or for Event and object fields the entity's
+ * source). "Masked" on a field that declares no mask means withheld.
+ */
+function decideForRole(role: Role, viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
+  if (rule.domain === 'AUDIT') return role === 'auditor' ? 'FULL' : 'DENIED';
+  if (role === 'auditor') return 'DENIED';
+  const sensitive = (own: boolean): Decision => (own && viewer.purpose !== undefined ? 'FULL' : 'MASKED');
+  switch (rule.level) {
+    case 'L1':
+      return 'FULL';
+    case 'L2':
+      return role !== 'data-steward' || rule.domain === 'METADATA' ? 'FULL' : 'DENIED';
+    case 'L3': {
+      const department = departmentOf(role);
+      return sensitive(department !== undefined && (rule.identity || department === owner));
+    }
+    case 'L4': {
+      const department = departmentOf(role);
+      return department !== undefined && department === owner ? sensitive(true) : 'DENIED';
+    }
+  }
+}
+
+/** The most permissive decision any of the viewer's roles gives; the anonymous view sees `@public` fields only. */
+export function decide(viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
+  let decision: Decision;
+  if (viewer.anonymous) decision = rule.public === undefined ? 'DENIED' : rule.public.mask === undefined ? 'FULL' : 'MASKED';
+  else {
+    decision = 'DENIED';
+    for (const role of viewer.roles) {
+      const forRole = decideForRole(role, viewer, rule, owner);
+      if (RANK[forRole] > RANK[decision]) decision = forRole;
+    }
+  }
+  return decision === 'MASKED' && maskOf(viewer, rule) === undefined ? 'DENIED' : decision;
+}
+
+/** The mask that applies: the anonymous view's own, else the field's. */
+export function maskOf(viewer: Viewer, rule: FieldRule) {
+  return viewer.anonymous ? rule.public?.mask : rule.mask;
+}

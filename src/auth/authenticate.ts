@@ -1,0 +1,54 @@
+import type { RequestHandler, Response } from 'express';
+import { ANONYMOUS, type Viewer, viewerFromClaims } from '../access/viewer.js';
+import { ErrorCode } from '../errors/error-code.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+/** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
+export const PURPOSE_HEADER = 'x-access-purpose';
+
+/** The viewer `authenticate` found for this request. */
+export function viewerOf(res: Response): Viewer {
+  return (res.locals.viewer as Viewer | undefined) ?? ANONYMOUS;
+}
+
+/**
+ * Verifies the bearer token, if there is one. No token: the anonymous viewer,
+ * which may only use the public door-plate view (the GraphQL layer answers 401
+ * for anything else). A token that does not verify: 401 with
+ * `WWW-Authenticate: Bearer` and the reason, never a 403.
+ */
+export function authenticate(verifier: TokenVerifier): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    if (header === undefined || header.trim() === '') {
+      res.locals.viewer = ANONYMOUS;
+      next();
+      return;
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) {
+      unauthenticated(res, 'invalid_request', 'the Authorization header must be "Bearer <token>"');
+      return;
+    }
+    try {
+      const claims = await verifier.verify(match[1]);
+      res.locals.viewer = viewerFromClaims(claims, req.get(PURPOSE_HEADER));
+      next();
+    } catch (error) {
+      unauthenticated(res, 'invalid_token', describe(error));
+    }
+  };
+}
+
+/** keycloak-connect's reasons read "Grant validation failed. Reason: invalid token (expired)"; the client gets "invalid token (expired)". */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^.*Reason:\s*/, '').replace(/"/g, "'");
+}
+
+export function unauthenticated(res: Response, error: string, description: string): void {
+  res
+    .status(401)
+    .set('WWW-Authenticate', `Bearer realm="gridgraph", error="${error}", error_description="${description}"`)
+    .json({ errors: [{ message: `unauthenticated: ${description}`, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+}
