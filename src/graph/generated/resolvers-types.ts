@@ -672,11 +672,11 @@ export type Query = {
   /** A grid by its code. */
   grid?: Maybe<Grid>;
   /** Grids, optionally inside one region, in code order. */
-  grids: GridConnection;
+  grids?: Maybe<GridConnection>;
   /** Any entity by its global id; null when it does not exist. */
   node?: Maybe<Node>;
   /** Several entities by their global ids, in the same order; null where one does not exist. */
-  nodes: Array<Maybe<Node>>;
+  nodes?: Maybe<Array<Maybe<Node>>>;
   /** An organization by credit code; null when no source knows it. */
   organization?: Maybe<Organization>;
   /** Organizations, optionally by a part of their name as synced, in credit-code order. */
@@ -688,11 +688,11 @@ export type Query = {
   /** A region by its division code. */
   region?: Maybe<Region>;
   /** Regions of one level, or below one parent, in code order. */
-  regions: RegionConnection;
+  regions?: Maybe<RegionConnection>;
   /** Resolves one free-text address against the registry. */
-  resolveAddress: AddressResolution;
+  resolveAddress?: Maybe<AddressResolution>;
   /** Resolves up to 1,000 texts at once, in order. */
-  resolveAddresses: Array<AddressResolution>;
+  resolveAddresses?: Maybe<Array<AddressResolution>>;
 };
 
 
@@ -1786,17 +1786,17 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   grid?: Resolver<Maybe<ResolversTypes['Grid']>, ParentType, ContextType, RequireFields<QueryGridArgs, 'code'>>;
-  grids?: Resolver<ResolversTypes['GridConnection'], ParentType, ContextType, RequireFields<QueryGridsArgs, 'first'>>;
+  grids?: Resolver<Maybe<ResolversTypes['GridConnection']>, ParentType, ContextType, RequireFields<QueryGridsArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
-  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  nodes?: Resolver<Maybe<Array<Maybe<ResolversTypes['Node']>>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'creditCode'>>;
   organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   people?: Resolver<Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, RequireFields<QueryPeopleArgs, 'first'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'idNumber'>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
-  regions?: Resolver<ResolversTypes['RegionConnection'], ParentType, ContextType, RequireFields<QueryRegionsArgs, 'first'>>;
-  resolveAddress?: Resolver<ResolversTypes['AddressResolution'], ParentType, ContextType, RequireFields<QueryResolveAddressArgs, 'text'>>;
-  resolveAddresses?: Resolver<Array<ResolversTypes['AddressResolution']>, ParentType, ContextType, RequireFields<QueryResolveAddressesArgs, 'texts'>>;
+  regions?: Resolver<Maybe<ResolversTypes['RegionConnection']>, ParentType, ContextType, RequireFields<QueryRegionsArgs, 'first'>>;
+  resolveAddress?: Resolver<Maybe<ResolversTypes['AddressResolution']>, ParentType, ContextType, RequireFields<QueryResolveAddressArgs, 'text'>>;
+  resolveAddresses?: Resolver<Maybe<Array<ResolversTypes['AddressResolution']>>, ParentType, ContextType, RequireFields<QueryResolveAddressesArgs, 'texts'>>;
 };
 
 export type RegionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
