@@ -17,7 +17,7 @@ export interface Config {
   readonly loadDemo: boolean;
   /** How long a live read from one department source may take before its fields answer SOURCE_UNAVAILABLE. `SOURCE_TIMEOUT_MS`, default 3000. */
   readonly sourceTimeoutMs: number;
-  /** Size of the hub's connection pool. `DATABASE_POOL_SIZE`, default 10 (4 on the embedded default, which runs one query at a time anyway). */
+  /** Size of the hub's connection pool on a server. `DATABASE_POOL_SIZE`, default 10; the embedded default always uses one connection (see EMBEDDED_POOL_SIZE). */
   readonly poolSize: number;
   /**
    * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
@@ -46,7 +46,7 @@ export function readConfig(env: Env = process.env): Config {
     databaseUrl,
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
-    poolSize: readInteger(env, 'DATABASE_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 1000),
+    poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     keycloak: readKeycloak(env),
   });
 }

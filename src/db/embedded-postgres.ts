@@ -31,6 +31,15 @@ interface LockFile {
  * Opens (or joins) the embedded database `name` in `dataDir`; with no `dataDir`
  * the database lives in memory and dies with the process (tests).
  */
+/**
+ * Connections a process opens to an embedded database. PGlite runs one query at
+ * a time, and pglite-socket interleaves extended-protocol messages of
+ * concurrent connections (electric-sql/pglite#1046: "portal does not exist"
+ * under load), so one connection per process is both enough and the only safe
+ * number.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
   if (dataDir === undefined) return serve(await PGlite.create('memory://'), undefined);
   await fs.mkdir(dataDir, { recursive: true });

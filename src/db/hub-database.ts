@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
-import { openEmbeddedPostgres } from './embedded-postgres.js';
+import { EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from './embedded-postgres.js';
 import type { HubSchema } from './hub-schema.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -28,7 +28,7 @@ export async function openHubDatabase(config: HubConfig, options: { inMemory?: b
       ? await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, 'hub')
       : undefined;
   const url = config.databaseUrl ?? embedded!.url;
-  const db = createKysely<HubSchema>(url, config.poolSize);
+  const db = createKysely<HubSchema>(url, embedded ? EMBEDDED_POOL_SIZE : config.poolSize);
   try {
     await migrateToLatest(db);
   } catch (error) {

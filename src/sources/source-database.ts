@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
 import { createKysely } from '../db/hub-database.js';
-import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from '../db/embedded-postgres.js';
 
 /** A connection to one department's database. */
 export interface SourceDatabase {
@@ -31,7 +31,7 @@ export async function openSourceDatabase(
     return { connector, db, description: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, close: () => db.destroy() };
   }
   const embedded = await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, `source-${connector.name}`);
-  const db = createKysely<any>(embedded.url, 4);
+  const db = createKysely<any>(embedded.url, EMBEDDED_POOL_SIZE);
   return {
     connector,
     db,

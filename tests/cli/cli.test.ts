@@ -30,7 +30,7 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     const top = await runCli(['--help'], env);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/serve[\s\S]*registry[\s\S]*demo/);
-    for (const command of [['serve'], ['registry'], ['registry', 'import'], ['registry', 'status'], ['demo', 'registry-csv']]) {
+    for (const command of [['serve'], ['registry'], ['registry', 'import'], ['registry', 'status'], ['demo', 'registry-csv'], ['token'], ['audit', 'verify']]) {
       const help = await runCli([...command, '--help'], env);
       expect(help.code, command.join(' ')).toBe(0);
       expect(help.stdout, command.join(' ')).toMatch(/^Usage: gridgraph /);
@@ -59,6 +59,16 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
         body: JSON.stringify({ query: '{ doorPlate(code: "CLI-PLATE-1") { address { code road roadNumber } } }' }),
       });
       expect(await response.json()).toEqual({ data: { doorPlate: { address: { code: 'CLI-DOOR-1', road: demo.addresses[0].road, roadNumber: '1001' } } } });
+
+      // A token from `gridgraph token` opens the rest of the graph on the running server; without one, 401.
+      const query = JSON.stringify({ query: '{ address(code: "CLI-DOOR-1") { code } }' });
+      const anonymous = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const token = await runCli(['token', '--role', 'street-staff', '--street', demo.addresses[0].division_code.slice(0, 9), '--ttl', '5m'], env);
+      expect(token.code, token.stderr).toBe(0);
+      const authorized = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}` }, body: query });
+      expect(await authorized.json()).toEqual({ data: { address: { code: 'CLI-DOOR-1' } } });
     } finally {
       await server.stop();
     }
@@ -79,6 +89,20 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace for an expected failure
     const after = await runCli(['registry', 'status', '--json'], env);
     expect(after.stdout).toBe(before.stdout);
+  });
+
+  it('mints development tokens for the listed roles only, and verifies the audit chain', async () => {
+    const help = await runCli(['token', '--help'], env);
+    expect(help.stdout).toMatch(/grid-worker[\s\S]*dept-police[\s\S]*data-steward[\s\S]*auditor/);
+    const bad = await runCli(['token', '--role', 'superuser'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown role superuser');
+    const ttl = await runCli(['token', '--role', 'auditor', '--ttl', 'forever'], env);
+    expect(ttl.code).not.toBe(0);
+    expect(ttl.stderr).toContain('90s, 15m, 1h or 7d');
+    const verify = await runCli(['audit', 'verify', '--json'], env);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ intact: true, firstBrokenSequence: null });
   });
 
   it('says which variable is wrong', async () => {
