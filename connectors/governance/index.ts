@@ -72,6 +72,7 @@ export const governance: Connector = {
     {
       table: 'ZZ_TSRQ',
       entity: 'PERSON',
+      countField: 'specialPopulationCount',
       recordId: 'TSRQBH',
       key: { column: 'SFZH', kind: 'ID_NUMBER' },
       changedAt: 'GXSJ',

@@ -63,6 +63,7 @@ export const police: Connector = {
     {
       table: 'T_ZDRY',
       entity: 'PERSON',
+      countField: 'keyPersonCount',
       recordId: 'ZDRYBH',
       key: { column: 'GMSFHM', kind: 'ID_NUMBER' },
       changedAt: 'GXSJ',

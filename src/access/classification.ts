@@ -14,6 +14,8 @@ export interface FieldRule {
   readonly department?: string;
   readonly mask?: MaskKind;
   readonly identity: boolean;
+  /** A count over restricted records: district command's "counts only". */
+  readonly aggregate: boolean;
   readonly domain: Domain;
   /** Shown to the anonymous door-plate view (with this mask, if any). */
   readonly public?: { readonly mask?: MaskKind };
@@ -24,6 +26,7 @@ interface ClassifiedArgs {
   department?: string;
   mask?: MaskKind;
   identity?: boolean;
+  aggregate?: boolean;
   domain?: Domain;
 }
 
@@ -53,6 +56,7 @@ export function readFieldRules(schema: GraphQLSchema): Map<string, FieldRule> {
         department: own?.department ?? typeLevel?.department,
         mask: args.mask,
         identity: args.identity ?? false,
+        aggregate: args.aggregate ?? false,
         domain: args.domain ?? 'DATA',
         public: publicArgs,
       });

@@ -62,7 +62,7 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
       // Connections are scoped in SQL (their counts must agree); their edges and nodes need no second look.
       const insideConnection = typeName.endsWith('Connection') || typeName.endsWith('Edge');
       const scoped = scopedTypes.has(getNamedType(config.type).name) && !insideConnection;
-      const sensitive = rule.level === 'L3' || rule.level === 'L4';
+      const sensitive = (rule.level === 'L3' || rule.level === 'L4') && !rule.aggregate;
 
       const enforced: GraphQLFieldResolver<unknown, GraphContext> = (parent, args, context, info) => {
         const { viewer } = context.access;

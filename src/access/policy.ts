@@ -27,7 +27,10 @@ function decideForRole(role: Role, viewer: Viewer, rule: FieldRule, owner: strin
     }
     case 'L4': {
       const department = departmentOf(role);
-      return department !== undefined && department === owner ? sensitive(true) : 'DENIED';
+      const own = department !== undefined && department === owner;
+      // A count says nothing about anyone: district command and the owning department see it without a purpose.
+      if (rule.aggregate) return own || role === 'district-command' ? 'FULL' : 'DENIED';
+      return own ? sensitive(true) : 'DENIED';
     }
   }
 }

@@ -70,6 +70,12 @@ export interface TableMapping {
    * lists the facets of the records whose `column` holds the grid's code.
    */
   readonly servesGrid?: { readonly field: string; readonly column: string };
+  /**
+   * `Region.<countField>`: how many entities this table lists in the region (and
+   * the caller's area), by where their records put them — the "counts only" of
+   * a restricted list (key persons, special populations).
+   */
+  readonly countField?: string;
 }
 
 /** A link from a record's entity to another entity named in one of its columns. */

@@ -260,6 +260,26 @@ function entityFilterSql(filter: EntityFilter) {
   return sql.join(conditions, sql` and `);
 }
 
+/**
+ * How many entities one source table lists whose records put them in a region
+ * (community codes starting with `divisionPrefix`) and in the caller's area.
+ */
+export async function countListedIn(
+  db: Kysely<HubSchema>,
+  listing: { source: string; table: string; kind: CrosswalkTable['entity_kind'] },
+  divisionPrefix: string,
+  scope: AreaScope,
+): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    select count(distinct listed.entity_key) as count from crosswalk listed
+    where listed.source = ${listing.source} and listed.source_table = ${listing.table} and not listed.deleted
+      and listed.entity_key in (
+        select placed.entity_key from crosswalk placed join standard_address on standard_address.code = placed.address_code
+        where placed.entity_kind = ${listing.kind} and not placed.deleted
+          and standard_address.division_code like ${`${divisionPrefix}%`} and ${addressScopeSql(scope)})`.execute(db);
+  return Number(rows[0].count);
+}
+
 /** One page of entity keys matching a filter, in key order. */
 export async function pageEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<string[]> {
   const { rows } = await sql<{ entity_key: string }>`

@@ -38,6 +38,7 @@ function expectedOutcome(role: Role, rule: FieldRule, owner: string | undefined,
   else if (rule.level === 'L1') outcome = 'FULL';
   else if (rule.level === 'L2') outcome = role === 'data-steward' && rule.domain !== 'METADATA' ? 'DENIED' : 'FULL';
   else if (rule.level === 'L3') outcome = department !== undefined && (rule.identity || department === owner) && purpose ? 'FULL' : 'MASKED';
+  else if (rule.aggregate) outcome = department === owner || role === 'district-command' ? 'FULL' : 'DENIED';
   else outcome = department !== undefined && department === owner ? (purpose ? 'FULL' : 'MASKED') : 'DENIED';
   return outcome === 'MASKED' && rule.mask === undefined ? 'DENIED' : outcome;
 }
@@ -136,6 +137,7 @@ beforeAll(async () => {
   const types = [...new Set(entities.map((e) => e.type))];
   query = `query Matrix($ids: [ID!]!) {
     nodes(ids: $ids) { __typename ${types.map((type) => `... on ${type} { ${selectionOf(schema.getType(type) as GraphQLObjectType, 0)} }`).join(' ')} }
+    region(code: "${area.districts[0]}") { ${Object.values((schema.getType('Region') as GraphQLObjectType).getFields()).filter((f) => isLeafType(getNamedType(f.type))).map((f) => f.name).join(' ')} }
     dataQuality { tables { source table records keysInvalid } }
     auditChain { intact records }
   }`;
@@ -252,6 +254,10 @@ function checkAnswer(role: Role, purpose: boolean, answer: GraphQLResponse): Cel
     const shown = (data.nodes as (Record<string, unknown> | null)[])[i];
     walk(node, shown, schema.getType(String(node.__typename)) as GraphQLObjectType, ['nodes', i], undefined);
   });
+  if (expectedOutcome(role, rules.get('Query.region')!, undefined, purpose) === 'DENIED') {
+    expect(data.region, `${role}: region`).toBeNull();
+    expectedForbidden.add(JSON.stringify(['region']));
+  } else walk(fullData.region as Record<string, unknown>, data.region as Record<string, unknown> | null, schema.getType('Region') as GraphQLObjectType, ['region'], undefined);
   for (const root of ['dataQuality', 'auditChain']) {
     const { outcome } = outcomeOf(queryType, root, undefined);
     if (outcome === 'DENIED') {
@@ -276,6 +282,8 @@ describe(`the role × field matrix (${testDatabaseKind})`, () => {
     expect(reference.errors).toBeUndefined();
     expect((reference.data.nodes as unknown[]).every((node) => node !== null)).toBe(true);
     expect(ids.length).toBeGreaterThanOrEqual(15);
+    expect(reference.data.region.keyPersonCount).toBeGreaterThan(0);
+    expect(reference.data.region.specialPopulationCount).toBeGreaterThan(0);
   });
 
   for (const role of Object.keys(ROLES) as Role[]) {

@@ -809,9 +809,13 @@ export type Region = Node & {
   /** Grids inside this region, in code order. */
   grids: GridConnection;
   id: Scalars['ID']['output'];
+  /** Key persons (重点人员) living in the region, within your area: a count, for district command. */
+  keyPersonCount?: Maybe<Scalars['Int']['output']>;
   level: RegionLevel;
   name: Scalars['String']['output'];
   parent?: Maybe<Region>;
+  /** Special-population members (特殊人群) living in the region, within your area: a count, for district command. */
+  specialPopulationCount?: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -1345,6 +1349,7 @@ export type ResolversParentTypes = {
 };
 
 export type ClassifiedDirectiveArgs = {
+  aggregate?: Maybe<Scalars['Boolean']['input']>;
   department?: Maybe<Scalars['String']['input']>;
   domain?: Maybe<Domain>;
   identity?: Maybe<Scalars['Boolean']['input']>;
@@ -1805,9 +1810,11 @@ export type RegionResolvers<ContextType = GraphContext, ParentType extends Resol
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   grids?: Resolver<ResolversTypes['GridConnection'], ParentType, ContextType, RequireFields<RegionGridsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keyPersonCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  specialPopulationCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

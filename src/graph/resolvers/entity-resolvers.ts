@@ -1,9 +1,10 @@
 import type { Connector, EntityKind } from '../../connectors/connector.js';
 import { CONFLICT_FIELDS, EVENT_STAGES } from '../../connectors/shared-fields.js';
-import type { CrosswalkRow } from '../../db/hub-schema.js';
+import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
+import { divisionPrefix } from '../../registry/division.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import type { Facet } from '../../sources/facet-reader.js';
-import { countEntityKeys, countEntityKeysAt, type EntityFilter, pageEntityKeys, pageEntityKeysAt } from '../../sync/crosswalk-repository.js';
+import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntityKeys, pageEntityKeysAt } from '../../sync/crosswalk-repository.js';
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -277,6 +278,12 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
         (resolvers.Grid ??= {})[field] = async (grid: unknown, _, context) => {
           const source = context.sources.get(connector.name);
           return source === undefined ? [] : context.loaders.facetsWhere(source, mapping, column).load((grid as { code: string }).code);
+        };
+      }
+      if (mapping.countField !== undefined) {
+        (resolvers.Region ??= {})[mapping.countField] = (region: unknown, _, { db, access }) => {
+          const { code, level } = region as RegionRow;
+          return countListedIn(db, { source: connector.name, table: mapping.table, kind: mapping.entity }, divisionPrefix(code, level), access.viewer.scope);
         };
       }
       for (const link of mapping.links ?? []) {
