@@ -15,7 +15,7 @@ export interface BenchWorld {
   /** Where the databases live, for the report. */
   readonly kind: string;
   /** Figures of the generation and the first full sync. */
-  readonly setup: { residents: number; sourceRows: number; generateSeconds: number; syncSeconds: number; syncResults: TableSyncResult[] };
+  readonly setup: { addresses: number; residents: number; sourceRows: number; generateSeconds: number; syncSeconds: number; syncResults: TableSyncResult[] };
   close(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export interface BenchWorld {
  * Builds the world: throwaway databases on BENCH_DATABASE_URL's server (one per
  * source, as a deployment lays them out), or PGlite in memory when it is unset.
  */
-export async function buildBenchWorld(scale: number, log: (line: string) => void): Promise<BenchWorld> {
+export async function buildBenchWorld(scale: number, log: (line: string) => void, options: { registryScale?: number; sync?: boolean } = {}): Promise<BenchWorld> {
   const serverUrl = process.env.BENCH_DATABASE_URL || undefined;
   const throwaway: ThrowawayDatabase[] = [];
   const newUrl = async () => {
@@ -40,24 +40,29 @@ export async function buildBenchWorld(scale: number, log: (line: string) => void
       ? await openSourceDatabase(connector, { dataDir: '' }, { [connector.urlVariable]: await newUrl() })
       : await openSourceDatabase(connector, { dataDir: '' }, {}, { inMemory: true }));
   }
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  // The registry grows with the population when asked, so a door holds as many people at any scale.
+  const registry = generateDemoRegistry({ scale: options.registryScale ?? 1 });
+  log(`importing the registry: ${registry.addresses.length} addresses …`);
+  await importRegistry(hub.db, demoRowSources(registry));
   log(`generating the five demo sources at scale ${scale} …`);
   let started = performance.now();
   const reports = await generateDemoSources(hub.db, sources, { scale });
   const generateSeconds = (performance.now() - started) / 1000;
   const sourceRows = [...reports.values()].reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);
-  log(`syncing ${sourceRows} source rows …`);
   started = performance.now();
-  const resolver = new AddressResolver(hub.db);
   const syncResults: TableSyncResult[] = [];
-  for (const source of sources) syncResults.push(...(await syncSource(hub.db, source, resolver)));
+  if (options.sync !== false) {
+    log(`syncing ${sourceRows} source rows …`);
+    const resolver = new AddressResolver(hub.db);
+    for (const source of sources) syncResults.push(...(await syncSource(hub.db, source, resolver)));
+  }
   const syncSeconds = (performance.now() - started) / 1000;
   const residents = reports.get('police')?.rows.T_RK_RKXX ?? 0;
   return {
     hub,
     sources,
     kind: serverUrl ? `PostgreSQL ${new URL(serverUrl).host} (hub and each source in its own database)` : 'PGlite (embedded, in memory)',
-    setup: { residents, sourceRows, generateSeconds, syncSeconds, syncResults },
+    setup: { addresses: registry.addresses.length, residents, sourceRows, generateSeconds, syncSeconds, syncResults },
     async close() {
       for (const source of sources) await source.close();
       await hub.close();

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
 import { runDossierBench } from './dossier-bench.js';
+import { runScaleBench } from './scale-bench.js';
+import { runSyncBench } from './sync-bench.js';
 
 /**
  * `npm run bench -- <sub-command>`: each prints a table with its figures and the
@@ -41,6 +43,34 @@ program
       perList: Math.round(positive(options.perList, '--per-list')),
       out: options.out,
     });
+  });
+
+program
+  .command('scale')
+  .description('the dossier p50 at 10k, 100k and 1M persons (registry growing with them), against flat within 20 %')
+  .option('--scales <list>', 'demo scales, comma-separated (1 ≈ 9,640 persons; 104 ≈ 1,000,000)', '1,10,104')
+  .option('--duration <s>', 'seconds of load per measurement', '5')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .option('--out <file>', 'results file', 'bench-results/scale.json')
+  .action(async (options: { scales: string; duration: string; runs: string; perList: string; out: string }) => {
+    await runScaleBench({
+      scales: options.scales.split(',').map((scale) => positive(scale, '--scales')),
+      duration: Math.round(positive(options.duration, '--duration')),
+      runs: Math.round(positive(options.runs, '--runs')),
+      perList: Math.round(positive(options.perList, '--per-list')),
+      out: options.out,
+    });
+  });
+
+program
+  .command('sync')
+  .description('rows per second of a full sync of the five sources at 1,000,000 persons, against 20,000 rows/s')
+  .option('--scale <n>', 'demo scale (104 ≈ 1,000,000 persons; the registry grows with it)', '104')
+  .option('--runs <n>', 'runs, each from an empty crosswalk; the median is reported', '3')
+  .option('--out <file>', 'results file', 'bench-results/sync.json')
+  .action(async (options: { scale: string; runs: string; out: string }) => {
+    await runSyncBench({ scale: positive(options.scale, '--scale'), runs: Math.round(positive(options.runs, '--runs')), out: options.out });
   });
 
 function positive(value: string, option: string): number {

@@ -9,8 +9,7 @@ describe('npm run bench (smoke)', () => {
   it('lists its sub-commands', () => {
     const help = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('address');
-    expect(help.stdout).toContain('dossier');
+    for (const command of ['address', 'dossier', 'scale', 'sync']) expect(help.stdout).toContain(command);
   });
 
   it('address: prints its table and writes its results file', () => {
@@ -41,5 +40,33 @@ describe('npm run bench (smoke)', () => {
     expect(results).toMatchObject({ bench: 'dossier', scale: 0.1, perList: 10 });
     expect(results.results.c16.graph.rps).toBeGreaterThan(0);
     expect(results.statementsPerRequest.floor.hub).toBe(1);
+  }, 180_000);
+
+  it('scale: measures the dossier at each scale and prints the spread', () => {
+    const out = path.join(tempDir('gridgraph-bench-'), 'scale.json');
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'scale', '--scales', '0.05,0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
+      { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/largest \/ smallest gridgraph p50: [\d.]+×/);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results.points.map((p: { scale: number }) => p.scale)).toEqual([0.05, 0.1]);
+    expect(results.points[1].persons).toBeGreaterThan(results.points[0].persons);
+  }, 180_000);
+
+  it('sync: times full syncs from an empty crosswalk and prints rows per second', () => {
+    const out = path.join(tempDir('gridgraph-bench-'), 'sync.json');
+    const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'sync', '--scale', '0.1', '--runs', '2', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/all five\s+[\d,]+\s+[\d.]+\s+[\d,]+/);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results.runs).toHaveLength(2);
+    expect(results.runs[0].rows).toBe(results.runs[1].rows);
+    expect(results.rowsPerSecond).toBeGreaterThan(0);
   }, 180_000);
 });
