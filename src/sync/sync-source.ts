@@ -181,8 +181,15 @@ async function syncTable(
 
   let scanned = 0;
   let deleted = 0;
+  // A three-stage pipeline: the next chunk is read from the source, and the
+  // previous one written to the hub, while this one is resolved here. Writes
+  // stay in order, one at a time, so the watermark only moves forward.
+  let writing: Promise<number> | undefined;
+  const written = async () => {
+    const rows = await writing!;
+    options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows });
+  };
   try {
-    // The next chunk is read from the source while this one is resolved and written to the hub.
     const read = (after?: { changed: string | null; id: string }) => readChunk(source.db, scan, watermark, after, chunkSize);
     let next: Promise<ScannedRow[]> | undefined = read();
     while (next !== undefined) {
@@ -190,20 +197,27 @@ async function syncTable(
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
       next = rows.length < chunkSize ? undefined : read({ changed: last.changed_at, id: last.record_id });
-      // A failure below must not leave the prefetch's rejection unobserved.
+      // A failure elsewhere must not leave the prefetch's rejection unobserved.
       next?.catch(() => {});
       const { records, links } = await write(rows);
-      await hub.transaction().execute(async (trx) => {
-        await upsertCrosswalk(trx, records);
-        await upsertLinks(trx, links);
-        if (scan.changedAt !== undefined && last.changed_at !== null) await writeWatermark(trx, name, scan.table, last.changed_at);
-      });
+      if (writing !== undefined) await written();
       scanned += rows.length;
-      options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows: scanned });
+      const total = scanned;
+      writing = hub
+        .transaction()
+        .execute(async (trx) => {
+          await upsertCrosswalk(trx, records);
+          await upsertLinks(trx, links);
+          if (scan.changedAt !== undefined && last.changed_at !== null) await writeWatermark(trx, name, scan.table, last.changed_at);
+        })
+        .then(() => total);
+      writing.catch(() => {});
     }
+    if (writing !== undefined) await written();
     deleted = await reconcileDeletions(hub, source, scan, options);
     await hub.updateTable('sync_run').set({ finished_at: new Date(), rows_scanned: scanned, rows_deleted: deleted }).where('id', '=', run.id).execute();
   } catch (error) {
+    await writing?.catch(() => {});
     await hub
       .updateTable('sync_run')
       .set({ finished_at: new Date(), rows_scanned: scanned, error: error instanceof Error ? error.message : String(error) })
