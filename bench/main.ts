@@ -48,14 +48,16 @@ program
 program
   .command('scale')
   .description('the dossier p50 at 10k, 100k and 1M persons (registry growing with them), against flat within 20 %')
-  .option('--scales <list>', 'demo scales, comma-separated (1 ≈ 9,640 persons; 104 ≈ 1,000,000)', '1,10,104')
+  .option('--scales <list>', 'registry scales, comma-separated; people grow with addresses (1 ≈ 9,600 persons, 10 ≈ 100,000, 104 ≈ 1,000,000)', '1,10,104')
+  .option('--source-scale <n>', 'demo source scale (people per room), the same at every scale', '1')
   .option('--duration <s>', 'seconds of load per measurement', '5')
   .option('--runs <n>', 'runs; the median is reported', '3')
   .option('--per-list <n>', 'items per list in the dossier', '50')
   .option('--out <file>', 'results file', 'bench-results/scale.json')
-  .action(async (options: { scales: string; duration: string; runs: string; perList: string; out: string }) => {
+  .action(async (options: { scales: string; sourceScale: string; duration: string; runs: string; perList: string; out: string }) => {
     await runScaleBench({
       scales: options.scales.split(',').map((scale) => positive(scale, '--scales')),
+      sourceScale: positive(options.sourceScale, '--source-scale'),
       duration: Math.round(positive(options.duration, '--duration')),
       runs: Math.round(positive(options.runs, '--runs')),
       perList: Math.round(positive(options.perList, '--per-list')),
@@ -66,11 +68,19 @@ program
 program
   .command('sync')
   .description('rows per second of a full sync of the five sources at 1,000,000 persons, against 20,000 rows/s')
-  .option('--scale <n>', 'demo scale (104 ≈ 1,000,000 persons; the registry grows with it)', '104')
+  .option('--scale <n>', 'demo source scale (people per room)', '10')
+  .option('--registry-scale <n>', 'registry scale; persons ≈ 9,640 × scale × registry scale (10 × 10 ≈ 990,000)', '10')
+  .option('--parallel <n>', 'sources synced at the same time (as gridgraph sync --parallel)', '2')
   .option('--runs <n>', 'runs, each from an empty crosswalk; the median is reported', '3')
   .option('--out <file>', 'results file', 'bench-results/sync.json')
-  .action(async (options: { scale: string; runs: string; out: string }) => {
-    await runSyncBench({ scale: positive(options.scale, '--scale'), runs: Math.round(positive(options.runs, '--runs')), out: options.out });
+  .action(async (options: { scale: string; registryScale: string; parallel: string; runs: string; out: string }) => {
+    await runSyncBench({
+      parallel: Math.round(positive(options.parallel, '--parallel')),
+      scale: positive(options.scale, '--scale'),
+      registryScale: positive(options.registryScale, '--registry-scale'),
+      runs: Math.round(positive(options.runs, '--runs')),
+      out: options.out,
+    });
   });
 
 function positive(value: string, option: string): number {

@@ -4,8 +4,10 @@ import { typicalPlates } from './plates.js';
 import { printTable, writeResults } from './report.js';
 
 export interface ScaleBenchOptions {
-  /** Demo scales: 1 ≈ 9,640 persons, 10 ≈ 96,400, 104 ≈ 1,002,560. */
+  /** Registry scales, the population growing with them: 1 ≈ 5,200 addresses and 9,600 persons, 100 ≈ 520,000 and 1,000,000. */
   scales: number[];
+  /** People per room and the like, the same at every scale. @default 1 */
+  sourceScale: number;
   duration: number;
   runs: number;
   perList: number;
@@ -33,7 +35,8 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<void> {
   const points: ScalePoint[] = [];
   let kind = '';
   for (const scale of options.scales) {
-    const world = await buildBenchWorld(scale, log, { registryScale: Math.max(1, scale) });
+    // The same density of people per address at every scale: only the district grows.
+    const world = await buildBenchWorld(options.sourceScale, log, { registryScale: scale });
     kind = world.kind;
     const graph = await startGraphTarget(world, options.perList);
     const floor = await startFloorTarget(world, options.perList);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
-import { syncSource } from '../sync/sync-source.js';
+import { syncSources } from '../sync/sync-source.js';
 import { generateDemoSources } from './demo-sources.js';
 
 /**
@@ -20,8 +20,7 @@ export async function loadDemoSourcesIfEmpty(
   if (synced !== undefined) return;
   const reports = await generateDemoSources(hub, sources);
   for (const [name, report] of reports) log(`gridgraph: generated the demo ${name} source: ${Object.values(report.rows).reduce((a, b) => a + b, 0)} rows`);
-  for (const source of sources) {
-    const results = await syncSource(hub, source, resolver);
-    log(`gridgraph: synced ${source.connector.name}: ${results.reduce((n, r) => n + r.scanned, 0)} rows`);
-  }
+  await syncSources(hub, sources, resolver, {
+    onSourceDone: (name, results) => log(`gridgraph: synced ${name}: ${results.reduce((n, r) => n + r.scanned, 0)} rows`),
+  });
 }

@@ -183,8 +183,12 @@ function addressTree(code: string, includeDescendants: boolean, scope: AreaScope
              or parent_code in (select code from standard_address where parent_code = ${code})) and ${addressScopeSql(scope)}`;
 }
 
-/** One page of the keys of live entities of a kind whose records resolve to an address (and below), in key order. */
-export async function pageEntityKeysAt(
+/**
+ * One page of the live entities of a kind whose records resolve to an address
+ * (and below), in key order — each with all its live records, in source order,
+ * so the page and what its entities are made of come in one statement.
+ */
+export async function pageEntitiesAt(
   db: Kysely<HubSchema>,
   kind: CrosswalkTable['entity_kind'],
   addressCode: string,
@@ -192,14 +196,23 @@ export async function pageEntityKeysAt(
   scope: AreaScope,
   after: string | undefined,
   limit: number,
-): Promise<string[]> {
-  const { rows } = await sql<{ entity_key: string }>`
-    select distinct entity_key from crosswalk
-    where entity_kind = ${kind} and not deleted and entity_key is not null
-      and address_code in (${addressTree(addressCode, includeDescendants, scope)})
-      ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
-    order by entity_key limit ${limit}`.execute(db);
-  return rows.map((row) => row.entity_key);
+): Promise<{ key: string; records: CrosswalkRow[] }[]> {
+  const { rows } = await sql<CrosswalkRow>`
+    with page as (
+      select distinct entity_key from crosswalk
+      where entity_kind = ${kind} and not deleted and entity_key is not null
+        and address_code in (${addressTree(addressCode, includeDescendants, scope)})
+        ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
+      order by entity_key limit ${limit})
+    select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
+    where crosswalk.entity_kind = ${kind} and not crosswalk.deleted
+    order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
+  const page: { key: string; records: CrosswalkRow[] }[] = [];
+  for (const row of rows) {
+    if (page.at(-1)?.key !== row.entity_key) page.push({ key: row.entity_key!, records: [] });
+    page.at(-1)!.records.push(row);
+  }
+  return page;
 }
 
 export async function countEntityKeysAt(

@@ -89,6 +89,38 @@ export async function syncSource(
   return results;
 }
 
+/**
+ * Syncs several sources, `parallel` at a time (each source's tables in
+ * order): one source's reads and writes overlap another's address resolution,
+ * which alone keeps a core busy. Results come back in source order; the first
+ * failure stops the sources not yet started and is thrown once the running
+ * ones end.
+ */
+export async function syncSources(
+  hub: Kysely<HubSchema>,
+  sources: readonly SourceDatabase[],
+  resolver: AddressResolver,
+  options: SyncOptions & { parallel?: number; onSourceDone?: (source: string, results: TableSyncResult[]) => void } = {},
+): Promise<TableSyncResult[][]> {
+  const results: TableSyncResult[][] = new Array(sources.length);
+  let nextIndex = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && nextIndex < sources.length) {
+      const index = nextIndex++;
+      try {
+        results[index] = await syncSource(hub, sources[index], resolver, options);
+        options.onSourceDone?.(sources[index].connector.name, results[index]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 2, sources.length)) }, worker));
+  if (failure !== undefined) throw failure;
+  return results;
+}
+
 function entityScan(mapping: TableMapping): ScanSpec {
   const shared = sharedFieldsOf(mapping).map(([, field]) => field.column);
   const columns = [mapping.key.column, mapping.address?.column, ...shared, ...(mapping.links ?? []).map((link) => link.column)];

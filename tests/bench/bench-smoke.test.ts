@@ -48,24 +48,25 @@ describe('npm run bench (smoke)', () => {
     const out = path.join(tempDir('gridgraph-bench-'), 'scale.json');
     const run = spawnSync(
       process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'scale', '--scales', '0.05,0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
+      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'scale', '--scales', '1,2', '--source-scale', '0.05', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
       { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/largest \/ smallest gridgraph p50: [\d.]+×/);
     const results = JSON.parse(fs.readFileSync(out, 'utf8'));
-    expect(results.points.map((p: { scale: number }) => p.scale)).toEqual([0.05, 0.1]);
+    expect(results.points.map((p: { scale: number }) => p.scale)).toEqual([1, 2]);
     expect(results.points[1].persons).toBeGreaterThan(results.points[0].persons);
   }, 180_000);
 
   it('sync: times full syncs from an empty crosswalk and prints rows per second', () => {
     const out = path.join(tempDir('gridgraph-bench-'), 'sync.json');
-    const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'sync', '--scale', '0.1', '--runs', '2', '--out', out], {
+    const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'sync', '--scale', '0.1', '--registry-scale', '1', '--runs', '2', '--out', out], {
       encoding: 'utf8',
       env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' },
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/all five\s+[\d,]+\s+[\d.]+\s+[\d,]+/);
+    expect(run.stdout).toMatch(/all five\s+[\d,]+\s+[\d.]+/);
+    expect(run.stdout).toMatch(/[\d,]+ rows\/s against the 20,000 rows\/s target/);
     const results = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(results.runs).toHaveLength(2);
     expect(results.runs[0].rows).toBe(results.runs[1].rows);

@@ -1,11 +1,11 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { connectors } from '../../../connectors/index.js';
 import { AddressResolver } from '../../address/address-resolver.js';
 import { generateDemoSources } from '../../demo/demo-sources.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
 import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
-import { syncSource } from '../../sync/sync-source.js';
+import { syncSources } from '../../sync/sync-source.js';
 import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
 
@@ -41,22 +41,27 @@ export const syncCommand = new Command('sync')
   .description('sync sources into the crosswalk: a full scan the first time, then rows changed since (and deletions); resolves addresses and validates keys')
   .argument('[source...]', 'sources to sync (default: all)')
   .option('--full', 'rescan every row, not only those changed since the last sync')
-  .action(async (names: string[], options: { full?: boolean }) => {
+  .option('--parallel <n>', 'sources synced at the same time', (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('expected a whole number from 1 to 16');
+    return n;
+  }, 2)
+  .action(async (names: string[], options: { full?: boolean; parallel: number }) => {
     await withHub(async (hub, config) => {
       const sources = await openSources(connectors, config, names);
       const resolver = new AddressResolver(hub.db);
+      const started = Date.now();
+      const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
       try {
-        for (const source of sources) {
-          const started = Date.now();
-          const results = await syncSource(hub.db, source, resolver, {
-            full: options.full,
-            onProgress: (p) => progress.show(`sync ${p.source}.${p.table}: ${p.phase} ${p.rows} rows · ${((Date.now() - started) / 1000).toFixed(1)}s`),
-          });
-          progress.done();
-          for (const r of results) {
-            console.log(`${r.source}.${r.table}: ${r.mode.toLowerCase()} sync, ${r.scanned} rows read, ${r.deleted} found deleted (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-          }
-        }
+        await syncSources(hub.db, sources, resolver, {
+          full: options.full,
+          parallel: options.parallel,
+          onProgress: (p) => progress.show(`sync ${p.source}.${p.table}: ${p.phase} ${p.rows} rows · ${seconds()}s`),
+          onSourceDone: (_, results) => {
+            progress.done();
+            for (const r of results) console.log(`${r.source}.${r.table}: ${r.mode.toLowerCase()} sync, ${r.scanned} rows read, ${r.deleted} found deleted (${seconds()}s)`);
+          },
+        });
       } finally {
         await closeSources(sources);
       }

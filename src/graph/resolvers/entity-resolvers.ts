@@ -4,7 +4,7 @@ import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
 import { divisionPrefix } from '../../registry/division.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import type { Facet } from '../../sources/facet-reader.js';
-import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntityKeys, pageEntityKeysAt } from '../../sync/crosswalk-repository.js';
+import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntitiesAt, pageEntityKeys } from '../../sync/crosswalk-repository.js';
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -105,11 +105,16 @@ function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>
 }
 
 function atAddress(kind: EntityKind) {
-  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db, access }: GraphContext) =>
+  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db, access, loaders }: GraphContext) =>
     entityPage(
       kind,
       page,
-      (after, limit) => pageEntityKeysAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope, after, limit),
+      async (after, limit) => {
+        const entities = await pageEntitiesAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope, after, limit);
+        // The page brought each entity's records: its fields need not ask for them again.
+        for (const { key, records } of entities) loaders.records(kind).prime(key, records);
+        return entities.map((entity) => entity.key);
+      },
       () => countEntityKeysAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope),
     );
 }
