@@ -70,7 +70,7 @@ program
   .description('rows per second of a full sync of the five sources at 1,000,000 persons, against 20,000 rows/s')
   .option('--scale <n>', 'demo source scale (people per room)', '10')
   .option('--registry-scale <n>', 'registry scale; persons ≈ 9,640 × scale × registry scale (10 × 10 ≈ 990,000)', '10')
-  .option('--parallel <n>', 'sources synced at the same time (as gridgraph sync --parallel)', '2')
+  .option('--parallel <n>', 'tables synced at the same time (as gridgraph sync --parallel)', '2')
   .option('--runs <n>', 'runs, each from an empty crosswalk; the median is reported', '3')
   .option('--out <file>', 'results file', 'bench-results/sync.json')
   .action(async (options: { scale: string; registryScale: string; parallel: string; runs: string; out: string }) => {

@@ -9,7 +9,7 @@ export interface SyncBenchOptions {
   scale: number;
   /** Registry scale: 1 ≈ 5,200 addresses. Persons ≈ 9,640 × scale × registry scale. */
   registryScale: number;
-  /** Sources synced at the same time, as `gridgraph sync --parallel`. */
+  /** Tables synced at the same time, as `gridgraph sync --parallel`. */
   parallel: number;
   runs: number;
   out: string;
@@ -40,7 +40,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<void> {
       const resolver = new AddressResolver(world.hub.db);
       const started = performance.now();
       const bySource: SyncRun['bySource'] = {};
-      // As `gridgraph sync` runs it: several sources at a time.
+      // As `gridgraph sync` runs it: several tables at a time.
       await syncSources(world.hub.db, world.sources, resolver, {
         full: true,
         parallel: options.parallel,
@@ -64,7 +64,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<void> {
   }
   table.push(['all five', rows.toLocaleString('en'), seconds.toFixed(1)]);
   printTable(table);
-  console.log(`${options.parallel} source(s) at a time`);
+  console.log(`${options.parallel} table(s) at a time`);
   console.log(`${Math.round(rows / seconds).toLocaleString('en')} rows/s against the 20,000 rows/s target (${(rows / seconds / 20_000).toFixed(2)}×); index build included; peak RSS ${Math.round(peakRss / 2 ** 20)} MB`);
   const file = writeResults(options.out, { bench: 'sync', database: world.kind, scale: options.scale, persons: world.setup.residents, addresses: world.setup.addresses, runs, medianSeconds: seconds, rowsPerSecond: rows / seconds, peakRssMB: Math.round(peakRss / 2 ** 20) });
   console.log(`results: ${file}`);

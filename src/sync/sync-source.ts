@@ -79,22 +79,16 @@ export async function syncSource(
   options: SyncOptions = {},
 ): Promise<TableSyncResult[]> {
   const results: TableSyncResult[] = [];
-  const { connector } = source;
-  for (const mapping of connector.tables) {
-    results.push(await syncTable(hub, source, entityScan(mapping), entityWriter(connector, mapping, resolver), options));
-  }
-  for (const mapping of connector.linkTables ?? []) {
-    results.push(await syncTable(hub, source, linkScan(mapping), linkWriter(connector, mapping), options));
-  }
+  for (const run of tableJobs(source, resolver)) results.push(await run(hub, options));
   return results;
 }
 
 /**
- * Syncs several sources, `parallel` at a time (each source's tables in
- * order): one source's reads and writes overlap another's address resolution,
- * which alone keeps a core busy. Results come back in source order; the first
- * failure stops the sources not yet started and is thrown once the running
- * ones end.
+ * Syncs several sources, `parallel` tables at a time, largest source first in
+ * the order given: one table's reads and writes overlap another's address
+ * resolution, which alone keeps a core busy. Results come back per source, in
+ * source and table order; the first failure stops the tables not yet started
+ * and is thrown once the running ones end.
  */
 export async function syncSources(
   hub: Kysely<HubSchema>,
@@ -102,23 +96,35 @@ export async function syncSources(
   resolver: AddressResolver,
   options: SyncOptions & { parallel?: number; onSourceDone?: (source: string, results: TableSyncResult[]) => void } = {},
 ): Promise<TableSyncResult[][]> {
-  const results: TableSyncResult[][] = new Array(sources.length);
-  let nextIndex = 0;
+  const perSource = sources.map((source) => tableJobs(source, resolver));
+  const jobs = perSource.flatMap((runs, sourceIndex) => runs.map((run, tableIndex) => ({ sourceIndex, tableIndex, run })));
+  const results = perSource.map((runs) => new Array<TableSyncResult>(runs.length));
+  const remaining = results.map((tables) => tables.length);
+  let next = 0;
   let failure: unknown;
   const worker = async () => {
-    while (failure === undefined && nextIndex < sources.length) {
-      const index = nextIndex++;
+    while (failure === undefined && next < jobs.length) {
+      const job = jobs[next++];
       try {
-        results[index] = await syncSource(hub, sources[index], resolver, options);
-        options.onSourceDone?.(sources[index].connector.name, results[index]);
+        results[job.sourceIndex][job.tableIndex] = await job.run(hub, options);
+        if (--remaining[job.sourceIndex] === 0) options.onSourceDone?.(sources[job.sourceIndex].connector.name, results[job.sourceIndex]);
       } catch (error) {
         failure ??= error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 2, sources.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 2, jobs.length)) }, worker));
   if (failure !== undefined) throw failure;
   return results;
+}
+
+/** Each table of a source as a sync job: entity tables, then link tables. */
+function tableJobs(source: SourceDatabase, resolver: AddressResolver): ((hub: Kysely<HubSchema>, options: SyncOptions) => Promise<TableSyncResult>)[] {
+  const { connector } = source;
+  return [
+    ...connector.tables.map((mapping) => (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, entityScan(mapping), entityWriter(connector, mapping, resolver), options)),
+    ...(connector.linkTables ?? []).map((mapping) => (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, linkScan(mapping), linkWriter(connector, mapping), options)),
+  ];
 }
 
 function entityScan(mapping: TableMapping): ScanSpec {

@@ -41,7 +41,7 @@ export const syncCommand = new Command('sync')
   .description('sync sources into the crosswalk: a full scan the first time, then rows changed since (and deletions); resolves addresses and validates keys')
   .argument('[source...]', 'sources to sync (default: all)')
   .option('--full', 'rescan every row, not only those changed since the last sync')
-  .option('--parallel <n>', 'sources synced at the same time', (value) => {
+  .option('--parallel <n>', 'tables synced at the same time', (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('expected a whole number from 1 to 16');
     return n;
