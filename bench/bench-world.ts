@@ -6,7 +6,7 @@ import { demoRowSources, generateDemoRegistry } from '../src/demo/demo-registry.
 import { generateDemoSources } from '../src/demo/demo-sources.js';
 import { importRegistry } from '../src/registry/registry-import.js';
 import { openSourceDatabase, type SourceDatabase } from '../src/sources/source-database.js';
-import { syncSource, type TableSyncResult } from '../src/sync/sync-source.js';
+import { syncSources, type TableSyncResult } from '../src/sync/sync-source.js';
 
 /** A hub and the five demo sources at one scale, generated and synced, for a benchmark run. */
 export interface BenchWorld {
@@ -54,7 +54,7 @@ export async function buildBenchWorld(scale: number, log: (line: string) => void
   if (options.sync !== false) {
     log(`syncing ${sourceRows} source rows …`);
     const resolver = new AddressResolver(hub.db);
-    for (const source of sources) syncResults.push(...(await syncSource(hub.db, source, resolver)));
+    for (const results of await syncSources(hub.db, sources, resolver)) syncResults.push(...results);
   }
   const syncSeconds = (performance.now() - started) / 1000;
   const residents = reports.get('police')?.rows.T_RK_RKXX ?? 0;
