@@ -1,7 +1,6 @@
 import { countStatements } from '../src/db/statement-counter.js';
 import { buildBenchWorld, type BenchWorld } from './bench-world.js';
-import { assertSameAnswers, load, type Measured, medianOf, post, startFloorTarget, startGraphTarget } from './dossier-targets.js';
-import { busiestPlates } from './plates.js';
+import { assertSameAnswers, type Dossier, DOOR_PLATE_DOSSIER, load, type Measured, medianOf, post, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
 import { printTable, writeResults } from './report.js';
 
 export interface DossierBenchOptions {
@@ -15,50 +14,35 @@ export interface DossierBenchOptions {
 }
 
 /**
- * The address dossier of a door plate (everything at the door and below:
- * residents with police and civil-affairs facets, organizations with licences,
- * events with timelines, objects) through gridgraph over HTTP, against the
- * hand-written SQL floor served by the same HTTP stack, in the same run, at
- * concurrency 1 and 16. Prints p50, p99, requests/s, the ratios, SQL
+ * Two dossiers through gridgraph over HTTP — a door plate's (everything at the
+ * door and below: residents with police and civil-affairs facets,
+ * organizations with licences, events with timelines, objects) and a
+ * resident's (facets of every department, residence, organizations, events,
+ * conflicts) — each against its hand-written SQL floor served by the same HTTP
+ * stack, in the same run, at concurrency 1 and 16. Prints p50, p99, requests/s, the ratios, SQL
  * statements per request and the process's peak memory.
  */
 export async function runDossierBench(options: DossierBenchOptions): Promise<void> {
   const log = (line: string) => console.error(line);
   const world = await buildBenchWorld(options.scale, log);
-  const graph = await startGraphTarget(world, options.perList);
-  const floor = await startFloorTarget(world, options.perList);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   try {
-    const plates = await busiestPlates(world.hub.db, 20);
-    await assertSameAnswers(graph, floor, plates.slice(0, 5));
-    const statements = await countWorldStatements(world, async () => {
-      for (const plate of plates) await post(graph, plate);
-    });
-    const floorStatements = await countWorldStatements(world, async () => {
-      for (const plate of plates) await post(floor, plate);
-    });
+    const measured: DossierResult[] = [];
+    for (const dossier of [DOOR_PLATE_DOSSIER, RESIDENT_DOSSIER]) measured.push(await measureDossier(world, dossier, options, log));
 
-    const results: Record<string, { graph: Measured; floor: Measured }> = {};
-    for (const connections of [1, 16]) {
-      const graphRuns: Measured[] = [];
-      const floorRuns: Measured[] = [];
-      for (let run = 0; run < options.runs; run++) {
-        log(`load: concurrency ${connections}, run ${run + 1}/${options.runs} …`);
-        graphRuns.push(await load(graph, plates, connections, options.duration));
-        floorRuns.push(await load(floor, plates, connections, options.duration));
+    console.log(`dossiers · ${world.kind} · scale ${options.scale} (${world.setup.residents} residents, ${world.setup.sourceRows} source rows) · ${options.perList} per list · ${options.duration}s × ${options.runs} runs (median)`);
+    const rows = [['dossier', 'concurrency', 'gridgraph p50', 'floor p50', 'p50 ratio', 'gridgraph p99', 'floor p99', 'gridgraph req/s', 'floor req/s', 'throughput ratio']];
+    for (const { dossier, results } of measured) {
+      for (const [name, { graph, floor: hand }] of Object.entries(results)) {
+        rows.push([dossier, name.slice(1), `${graph.p50} ms`, `${hand.p50} ms`, `${(graph.p50 / Math.max(hand.p50, 0.01)).toFixed(2)}×`, `${graph.p99} ms`, `${hand.p99} ms`,
+          graph.rps.toFixed(0), hand.rps.toFixed(0), `${(graph.rps / Math.max(hand.rps, 0.01)).toFixed(2)}×`]);
       }
-      results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns) };
-    }
-
-    console.log(`address dossier · ${world.kind} · scale ${options.scale} (${world.setup.residents} residents, ${world.setup.sourceRows} source rows) · ${options.perList} per list · ${options.duration}s × ${options.runs} runs (median)`);
-    const rows = [['concurrency', 'gridgraph p50', 'floor p50', 'p50 ratio', 'gridgraph p99', 'floor p99', 'gridgraph req/s', 'floor req/s', 'throughput ratio']];
-    for (const [name, { graph, floor: hand }] of Object.entries(results)) {
-      rows.push([name.slice(1), `${graph.p50} ms`, `${hand.p50} ms`, `${(graph.p50 / Math.max(hand.p50, 0.01)).toFixed(2)}×`, `${graph.p99} ms`, `${hand.p99} ms`,
-        graph.rps.toFixed(0), hand.rps.toFixed(0), `${(graph.rps / Math.max(hand.rps, 0.01)).toFixed(2)}×`]);
     }
     printTable(rows);
-    console.log(`SQL statements per request: gridgraph ${JSON.stringify(perRequest(statements, plates.length))}, floor ${JSON.stringify(perRequest(floorStatements, plates.length))}`);
+    for (const { dossier, statementsPerRequest } of measured) {
+      console.log(`SQL statements per ${dossier} request: gridgraph ${JSON.stringify(statementsPerRequest.gridgraph)}, floor ${JSON.stringify(statementsPerRequest.floor)}`);
+    }
     console.log(`peak RSS of this process (server, floor and load generator${world.kind.startsWith('PGlite') ? ', and the PGlite databases' : ''}): ${Math.round(peakRss / 2 ** 20)} MB`);
     const file = writeResults(options.out, {
       bench: 'dossier',
@@ -68,16 +52,56 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
       perList: options.perList,
       durationSeconds: options.duration,
       runs: options.runs,
-      results,
-      statementsPerRequest: { gridgraph: perRequest(statements, plates.length), floor: perRequest(floorStatements, plates.length) },
+      dossiers: measured,
       peakRssMB: Math.round(peakRss / 2 ** 20),
     });
     console.log(`results: ${file}`);
   } finally {
     clearInterval(sampler);
+    await world.close();
+  }
+}
+
+interface DossierResult {
+  dossier: string;
+  keys: number;
+  results: Record<string, { graph: Measured; floor: Measured }>;
+  statementsPerRequest: { gridgraph: Record<string, number>; floor: Record<string, number> };
+}
+
+/** One dossier: same answers first, statements per request, then load at concurrency 1 and 16. */
+async function measureDossier(world: BenchWorld, dossier: Dossier, options: DossierBenchOptions, log: (line: string) => void): Promise<DossierResult> {
+  const graph = await startGraphTarget(world, dossier, options.perList);
+  const floor = await startFloorTarget(world, dossier, options.perList);
+  try {
+    const keys = await dossier.keys(world.hub.db, 20);
+    await assertSameAnswers(graph, floor, keys);
+    const statements = await countWorldStatements(world, async () => {
+      for (const key of keys) await post(graph, key);
+    });
+    const floorStatements = await countWorldStatements(world, async () => {
+      for (const key of keys) await post(floor, key);
+    });
+    const results: DossierResult['results'] = {};
+    for (const connections of [1, 16]) {
+      const graphRuns: Measured[] = [];
+      const floorRuns: Measured[] = [];
+      for (let run = 0; run < options.runs; run++) {
+        log(`${dossier.name}: concurrency ${connections}, run ${run + 1}/${options.runs} …`);
+        graphRuns.push(await load(graph, keys, connections, options.duration));
+        floorRuns.push(await load(floor, keys, connections, options.duration));
+      }
+      results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns) };
+    }
+    return {
+      dossier: dossier.name,
+      keys: keys.length,
+      results,
+      statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length) },
+    };
+  } finally {
     await graph.close();
     await floor.close();
-    await world.close();
   }
 }
 

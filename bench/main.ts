@@ -29,7 +29,7 @@ program
 
 program
   .command('dossier')
-  .description('the door-plate dossier over HTTP against a hand-written SQL floor on the same HTTP stack, at concurrency 1 and 16')
+  .description("a door plate's and a resident's dossier over HTTP, each against a hand-written SQL floor on the same HTTP stack, at concurrency 1 and 16")
   .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
   .option('--duration <s>', 'seconds of load per measurement', '10')
   .option('--runs <n>', 'runs; the median is reported', '3')

@@ -1,6 +1,6 @@
 import { buildBenchWorld } from './bench-world.js';
-import { assertSameAnswers, load, type Measured, medianOf, startFloorTarget, startGraphTarget } from './dossier-targets.js';
-import { typicalPlates } from './plates.js';
+import { assertSameAnswers, DOOR_PLATE_DOSSIER, load, type Measured, medianOf, startFloorTarget, startGraphTarget } from './dossier-targets.js';
+import { typicalPlates } from './dossier-keys.js';
 import { printTable, writeResults } from './report.js';
 
 export interface ScaleBenchOptions {
@@ -38,8 +38,8 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<void> {
     // The same density of people per address at every scale: only the district grows.
     const world = await buildBenchWorld(options.sourceScale, log, { registryScale: scale });
     kind = world.kind;
-    const graph = await startGraphTarget(world, options.perList);
-    const floor = await startFloorTarget(world, options.perList);
+    const graph = await startGraphTarget(world, DOOR_PLATE_DOSSIER, options.perList);
+    const floor = await startFloorTarget(world, DOOR_PLATE_DOSSIER, options.perList);
     try {
       const { plates, people } = await typicalPlates(world.hub.db, 20);
       await assertSameAnswers(graph, floor, plates.slice(0, 5));

@@ -35,13 +35,18 @@ describe('npm run bench (smoke)', () => {
       { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
     );
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^1\s+\d+ ms\s+\d+ ms\s+[\d.]+×/m);
+    expect(run.stdout).toMatch(/^door plate\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×/m);
+    expect(run.stdout).toMatch(/^resident\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×/m);
     const results = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ bench: 'dossier', scale: 0.1, perList: 10 });
-    // A second of load is too short for figures at concurrency 16 on a busy machine: only the shape is checked there.
-    expect(results.results.c1.graph.rps).toBeGreaterThan(0);
-    expect(results.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number) });
-    expect(results.statementsPerRequest.floor.hub).toBe(1);
+    expect(results.dossiers.map((d: { dossier: string }) => d.dossier)).toEqual(['door plate', 'resident']);
+    for (const dossier of results.dossiers) {
+      expect(dossier.keys).toBeGreaterThan(0);
+      // A second of load is too short for figures at concurrency 16 on a busy machine: only the shape is checked there.
+      expect(dossier.results.c1.graph.rps).toBeGreaterThan(0);
+      expect(dossier.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number) });
+      expect(dossier.statementsPerRequest.floor.hub).toBe(1);
+    }
   }, 180_000);
 
   it('scale: measures the dossier at each scale and prints the spread', () => {

@@ -26,3 +26,17 @@ export async function typicalPlates(hub: Kysely<any>, count: number): Promise<{ 
     select plate, people from ranked where rank > total / 2 - ${Math.floor(count / 2)} order by rank limit ${count}`.execute(hub);
   return { plates: rows.map((row) => row.plate), people: Number(rows[Math.floor(rows.length / 2)]?.people ?? 0) };
 }
+
+/**
+ * Residents with the most linked to them (organizations they represent,
+ * events they are party to), among those whose records place them: the
+ * largest resident dossiers.
+ */
+export async function busiestResidents(hub: Kysely<any>, count: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select to_key as id from crosswalk_link
+    where not deleted and to_kind = 'PERSON'
+      and to_key in (select entity_key from crosswalk where entity_kind = 'PERSON' and not deleted and address_code is not null)
+    group by to_key order by count(*) desc, to_key limit ${count}`.execute(hub);
+  return rows.map((row) => row.id);
+}
