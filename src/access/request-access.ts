@@ -12,24 +12,33 @@ export interface RequestAccess {
   readonly audit: AuditCollector;
   /** Whether an entity is in the caller's area: batched per kind, one statement per batch, cached for the request. */
   entityInScope(kind: EntityKind, key: string): Promise<boolean>;
+  /** Records that these entities are in the caller's area: a list whose SQL already applied the area need not ask again. */
+  knownInScope(kind: EntityKind, keys: readonly string[]): void;
 }
 
 export function createRequestAccess(db: Kysely<HubSchema>, viewer: Viewer): RequestAccess {
   const loaders = new Map<EntityKind, DataLoader<string, boolean>>();
+  const loaderOf = (kind: EntityKind) => {
+    let loader = loaders.get(kind);
+    if (loader === undefined) {
+      loader = new DataLoader(async (keys) => {
+        const inScope = await findEntitiesInScope(db, viewer.scope, kind, keys);
+        return keys.map((key) => inScope.has(key));
+      });
+      loaders.set(kind, loader);
+    }
+    return loader;
+  };
   return {
     viewer,
     audit: new AuditCollector(),
     entityInScope(kind, key) {
-      if (viewer.scope.everywhere) return Promise.resolve(true);
-      let loader = loaders.get(kind);
-      if (loader === undefined) {
-        loader = new DataLoader(async (keys) => {
-          const inScope = await findEntitiesInScope(db, viewer.scope, kind, keys);
-          return keys.map((key) => inScope.has(key));
-        });
-        loaders.set(kind, loader);
-      }
-      return loader.load(key);
+      return viewer.scope.everywhere ? Promise.resolve(true) : loaderOf(kind).load(key);
+    },
+    knownInScope(kind, keys) {
+      if (viewer.scope.everywhere) return;
+      const loader = loaderOf(kind);
+      for (const key of keys) loader.prime(key, true);
     },
   };
 }

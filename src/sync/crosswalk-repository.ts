@@ -196,7 +196,7 @@ export async function pageEntitiesAt(
   scope: AreaScope,
   after: string | undefined,
   limit: number,
-): Promise<{ key: string; records: CrosswalkRow[] }[]> {
+): Promise<EntityWithRecords[]> {
   const { rows } = await sql<CrosswalkRow>`
     with page as (
       select distinct entity_key from crosswalk
@@ -207,7 +207,18 @@ export async function pageEntitiesAt(
     select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
     where crosswalk.entity_kind = ${kind} and not crosswalk.deleted
     order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
-  const page: { key: string; records: CrosswalkRow[] }[] = [];
+  return groupRecordsByEntity(rows);
+}
+
+/** An entity of a page, with the live records that describe it. */
+export interface EntityWithRecords {
+  key: string;
+  records: CrosswalkRow[];
+}
+
+/** Rows ordered by entity key, grouped per entity. */
+function groupRecordsByEntity(rows: readonly CrosswalkRow[]): EntityWithRecords[] {
+  const page: EntityWithRecords[] = [];
   for (const row of rows) {
     if (page.at(-1)?.key !== row.entity_key) page.push({ key: row.entity_key!, records: [] });
     page.at(-1)!.records.push(row);
@@ -294,12 +305,17 @@ export async function countListedIn(
 }
 
 /** One page of entity keys matching a filter, in key order. */
-export async function pageEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<string[]> {
-  const { rows } = await sql<{ entity_key: string }>`
-    select distinct entity_key from crosswalk where ${entityFilterSql(filter)}
-    ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
-    order by entity_key limit ${limit}`.execute(db);
-  return rows.map((row) => row.entity_key);
+/** A page of the entities a filter lists, in key order, each with its live records. */
+export async function pageEntities(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<EntityWithRecords[]> {
+  const { rows } = await sql<CrosswalkRow>`
+    with page as (
+      select distinct entity_key from crosswalk where ${entityFilterSql(filter)}
+      ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
+      order by entity_key limit ${limit})
+    select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
+    where crosswalk.entity_kind = ${filter.kind} and not crosswalk.deleted
+    order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
+  return groupRecordsByEntity(rows);
 }
 
 export async function countEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter): Promise<number> {

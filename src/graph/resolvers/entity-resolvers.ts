@@ -4,7 +4,7 @@ import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
 import { divisionPrefix } from '../../registry/division.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import type { Facet } from '../../sources/facet-reader.js';
-import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntitiesAt, pageEntityKeys } from '../../sync/crosswalk-repository.js';
+import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntities, pageEntitiesAt, type EntityWithRecords } from '../../sync/crosswalk-repository.js';
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -94,29 +94,48 @@ async function linked(entity: EntityRef, side: 'from' | 'to', otherKind: EntityK
   return roles.filter((_, i) => inScope[i]);
 }
 
-/** A page of entity keys as a connection of refs. */
-function entityPage(kind: EntityKind, page: PageArgs, fetch: (after: string | undefined, limit: number) => Promise<string[]>, count: () => Promise<number>) {
-  return paginate<EntityRef>(page, (entity) => entity.key, async (after, limit) => (await fetch(after, limit)).map((key) => ref(kind, key)), count);
+/**
+ * A page of entities as a connection of refs. The page brought each entity's
+ * records, and its SQL applied the caller's area: the entities' fields and the
+ * access checks need not ask again.
+ */
+function entityPage(
+  kind: EntityKind,
+  page: PageArgs,
+  fetch: (after: string | undefined, limit: number) => Promise<EntityWithRecords[]>,
+  count: () => Promise<number>,
+  { loaders, access }: GraphContext,
+) {
+  return paginate<EntityRef>(
+    page,
+    (entity) => entity.key,
+    async (after, limit) => {
+      const entities = await fetch(after, limit);
+      for (const { key, records } of entities) loaders.records(kind).prime(key, records);
+      access.knownInScope(kind, entities.map((entity) => entity.key));
+      return entities.map((entity) => ref(kind, entity.key));
+    },
+    count,
+  );
 }
 
-function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, { db, access }: GraphContext) {
-  const full = { kind, ...filter, scope: access.viewer.scope };
-  return entityPage(kind, page, (after, limit) => pageEntityKeys(db, full, after, limit), () => countEntityKeys(db, full));
+function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, context: GraphContext) {
+  const full = { kind, ...filter, scope: context.access.viewer.scope };
+  return entityPage(kind, page, (after, limit) => pageEntities(context.db, full, after, limit), () => countEntityKeys(context.db, full), context);
 }
 
 function atAddress(kind: EntityKind) {
-  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, { db, access, loaders }: GraphContext) =>
-    entityPage(
+  return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, context: GraphContext) => {
+    const { db, access } = context;
+    const descendants = includeDescendants ?? false;
+    return entityPage(
       kind,
       page,
-      async (after, limit) => {
-        const entities = await pageEntitiesAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope, after, limit);
-        // The page brought each entity's records: its fields need not ask for them again.
-        for (const { key, records } of entities) loaders.records(kind).prime(key, records);
-        return entities.map((entity) => entity.key);
-      },
-      () => countEntityKeysAt(db, kind, address.code, includeDescendants ?? false, access.viewer.scope),
+      (after, limit) => pageEntitiesAt(db, kind, address.code, descendants, access.viewer.scope, after, limit),
+      () => countEntityKeysAt(db, kind, address.code, descendants, access.viewer.scope),
+      context,
     );
+  };
 }
 
 /** Looks an entity up by key: null when no live record knows it. */
