@@ -24,8 +24,9 @@ export const DOSSIER_QUERY = `query Dossier($plate: String!, $n: Int!) {
 export async function floorDossier(hub: Kysely<HubSchema>, sources: ReadonlyMap<string, SourceDatabase>, plate: string, n: number): Promise<unknown> {
   const { rows } = await sql<{ code: string; full_text: string; kind: string | null; key: string | null; total: string | null; source: string | null; source_table: string | null; record_id: string | null }>`
     with target as (select code, full_text from standard_address where door_plate_code = ${plate}),
-    tree as (select code from standard_address where code = (select code from target) or parent_code = (select code from target)
-             or parent_code in (select code from standard_address where parent_code = (select code from target))),
+    tree as (select code from target
+             union all select a.code from standard_address a join target t on a.parent_code = t.code
+             union all select a.code from standard_address a join standard_address b on a.parent_code = b.code join target t on b.parent_code = t.code),
     entities as (select distinct entity_kind, entity_key from crosswalk
                  where not deleted and entity_key is not null and address_code in (select code from tree)),
     ranked as (select entity_kind, entity_key, row_number() over (partition by entity_kind order by entity_key) as rn,

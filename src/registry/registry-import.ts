@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { formatFullText } from '../address/address-text.js';
 import type { HubSchema, RegionRow } from '../db/hub-schema.js';
+import { BULK_CHANGE, refreshStatistics } from '../db/planner-statistics.js';
 import { type AddressWrite, findAddressesAtDoors, findDoorPlateHolders, upsertAddresses } from './address-repository.js';
 import { regionsOf } from './division.js';
 import { findExistingGridCodes, upsertGrids } from './grid-repository.js';
@@ -67,7 +68,7 @@ export async function importRegistry(
     problems,
   );
 
-  return db.transaction().execute(async (trx) => {
+  const summary = await db.transaction().execute(async (trx) => {
     const addressFile = sources.addresses?.name ?? 'addresses';
     report({ phase: 'check', file: addressFile, done: 0, total: addresses.length });
     const writes = await planAddresses(trx, addressFile, addresses, grids, problems);
@@ -94,6 +95,9 @@ export async function importRegistry(
       dryRun: options.dryRun ?? false,
     };
   });
+  const changed = summary.grids.inserted + summary.grids.updated + summary.addresses.inserted + summary.addresses.updated;
+  if (changed >= BULK_CHANGE) await refreshStatistics(db, ['region', 'grid', 'standard_address']);
+  return summary;
 }
 
 /** Reads and validates one file's rows; a code given twice is a problem at its second line. */

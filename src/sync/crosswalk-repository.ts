@@ -178,9 +178,13 @@ export async function findRecordsOfEntities(
  */
 function addressTree(code: string, includeDescendants: boolean, scope: AreaScope) {
   if (!includeDescendants) return sql`${code}`;
-  // Doors hold buildings, buildings hold rooms: two levels below at most.
-  return sql`select code from standard_address where (code = ${code} or parent_code = ${code}
-             or parent_code in (select code from standard_address where parent_code = ${code})) and ${addressScopeSql(scope)}`;
+  // Doors hold buildings, buildings hold rooms: two levels below at most. One
+  // indexed branch per level: an OR across them would scan the whole registry.
+  const inScope = addressScopeSql(scope);
+  return sql`select code from standard_address where code = ${code} and ${inScope}
+             union all select code from standard_address where parent_code = ${code} and ${inScope}
+             union all select standard_address.code from standard_address join standard_address building on standard_address.parent_code = building.code
+                       where building.parent_code = ${code} and ${inScope}`;
 }
 
 /**

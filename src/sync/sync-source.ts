@@ -3,6 +3,7 @@ import type { AddressResolver } from '../address/address-resolver.js';
 import type { Connector, KeyKind, LinkTableMapping, TableMapping } from '../connectors/connector.js';
 import { SHARED_FIELDS } from '../connectors/shared-fields.js';
 import type { HubSchema } from '../db/hub-schema.js';
+import { BULK_CHANGE, refreshStatistics } from '../db/planner-statistics.js';
 import { checkCreditCode } from '../identity/credit-code.js';
 import { checkIdNumber } from '../identity/id-number.js';
 import { presentValue } from '../sources/facet-reader.js';
@@ -80,6 +81,7 @@ export async function syncSource(
 ): Promise<TableSyncResult[]> {
   const results: TableSyncResult[] = [];
   for (const run of tableJobs(source, resolver)) results.push(await run(hub, options));
+  await refreshStatisticsAfter(hub, results);
   return results;
 }
 
@@ -115,7 +117,14 @@ export async function syncSources(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 2, jobs.length)) }, worker));
   if (failure !== undefined) throw failure;
+  await refreshStatisticsAfter(hub, results.flat());
   return results;
+}
+
+/** After a large sync the planner must know how big the crosswalk has grown. */
+async function refreshStatisticsAfter(hub: Kysely<HubSchema>, results: readonly TableSyncResult[]): Promise<void> {
+  const changed = results.reduce((sum, result) => sum + result.scanned + result.deleted, 0);
+  if (changed >= BULK_CHANGE) await refreshStatistics(hub, ['crosswalk', 'crosswalk_link']);
 }
 
 /** Each table of a source as a sync job: entity tables, then link tables. */

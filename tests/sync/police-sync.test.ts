@@ -57,6 +57,13 @@ describe(`police source sync (${testDatabaseKind})`, () => {
     );
   });
 
+  it('leaves the planner knowing how big the crosswalk has grown', async () => {
+    const { rows } = await sql<{ planned: number; actual: number }>`
+      select (select reltuples::float8 from pg_class where relname = 'crosswalk') as planned, (select count(*)::float8 from crosswalk) as actual`.execute(hub.db);
+    expect(rows[0].actual).toBeGreaterThan(1000);
+    expect(rows[0].planned).toBe(rows[0].actual);
+  });
+
   it('reads a lower-case x as X in the crosswalk key', async () => {
     const { rows } = await sql<{ RYBH: string; GMSFHM: string }>`select "RYBH", "GMSFHM" from "T_RK_RKXX" where "GMSFHM" like '%x' and "ZXBZ" = '0' limit 1`.execute(source.db);
     expect(rows).toHaveLength(1);
