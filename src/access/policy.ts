@@ -15,7 +15,6 @@ const RANK: Record<Decision, number> = { DENIED: 0, MASKED: 1, FULL: 2 };
 function decideForRole(role: Role, viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
   if (rule.domain === 'AUDIT') return role === 'auditor' ? 'FULL' : 'DENIED';
   if (role === 'auditor') return 'DENIED';
-  const sensitive = (own: boolean): Decision => (own && viewer.purpose !== undefined ? 'FULL' : 'MASKED');
   switch (rule.level) {
     case 'L1':
       return 'FULL';
@@ -23,20 +22,42 @@ function decideForRole(role: Role, viewer: Viewer, rule: FieldRule, owner: strin
       return role !== 'data-steward' || rule.domain === 'METADATA' ? 'FULL' : 'DENIED';
     case 'L3': {
       const department = departmentOf(role);
-      return sensitive(department !== undefined && (rule.identity || department === owner));
+      return sensitive(viewer, department !== undefined && (rule.identity || department === owner));
     }
     case 'L4': {
       const department = departmentOf(role);
       const own = department !== undefined && department === owner;
       // A count says nothing about anyone: district command and the owning department see it without a purpose.
       if (rule.aggregate) return own || role === 'district-command' ? 'FULL' : 'DENIED';
-      return own ? sensitive(true) : 'DENIED';
+      return own ? sensitive(viewer, true) : 'DENIED';
     }
   }
 }
 
-/** The most permissive decision any of the viewer's roles gives; the anonymous view sees `@public` fields only. */
+/** An L3/L4 value: in full to its own department with a stated purpose, else masked. */
+function sensitive(viewer: Viewer, own: boolean): Decision {
+  return own && viewer.purpose !== undefined ? 'FULL' : 'MASKED';
+}
+
+/** Decisions already taken for a viewer (one request): by field rule, then owning department. */
+const decided = new WeakMap<Viewer, Map<FieldRule, Map<string | undefined, Decision>>>();
+
+/**
+ * The most permissive decision any of the viewer's roles gives; the anonymous
+ * view sees `@public` fields only. Taken once per viewer, field and owner: a
+ * dossier asks the same question for every resident.
+ */
 export function decide(viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
+  let byRule = decided.get(viewer);
+  if (byRule === undefined) decided.set(viewer, (byRule = new Map()));
+  let byOwner = byRule.get(rule);
+  if (byOwner === undefined) byRule.set(rule, (byOwner = new Map()));
+  let decision = byOwner.get(owner);
+  if (decision === undefined) byOwner.set(owner, (decision = decideOnce(viewer, rule, owner)));
+  return decision;
+}
+
+function decideOnce(viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
   let decision: Decision;
   if (viewer.anonymous) decision = rule.public === undefined ? 'DENIED' : rule.public.mask === undefined ? 'FULL' : 'MASKED';
   else {

@@ -37,7 +37,7 @@ export function createGraphContext(services: GraphServices, viewer: Viewer, orig
   return {
     ...services,
     ...origin,
-    loaders: createLoaders(services.db, services.sourceTimeoutMs),
+    loaders: createLoaders(services.db, viewer.scope, services.sourceTimeoutMs),
     access: createRequestAccess(services.db, viewer),
   };
 }

@@ -6,7 +6,8 @@ import { ErrorCode } from '../errors/error-code.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
 import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
-import { findLinks, findRecordsOfEntities } from '../sync/crosswalk-repository.js';
+import type { AreaScope } from '../access/viewer.js';
+import { type EntityPage, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../sync/crosswalk-repository.js';
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';
@@ -19,6 +20,8 @@ export interface Loaders {
   addressByDoorPlate: DataLoader<string, StandardAddressRow | null>;
   /** An entity's live source records, by kind and key. */
   records(kind: EntityKind): DataLoader<string, CrosswalkRow[]>;
+  /** Pages of the entities at an address, in the caller's area: the lists one address is asked for come in one statement. */
+  entitiesAt: DataLoader<PageAtAddress, EntityPage, string>;
   /** Live links touching an entity, from its side or the other's. */
   links(side: 'from' | 'to', kind: EntityKind): DataLoader<string, CrosswalkLinkRow[]>;
   /** The facet loader of one source table: one statement per batch of records. */
@@ -27,7 +30,13 @@ export interface Loaders {
   facetsWhere(source: SourceDatabase, mapping: TableMapping, column: string): DataLoader<string, Facet[]>;
 }
 
-export function createLoaders(db: Kysely<HubSchema>, sourceTimeoutMs = 3000): Loaders {
+/** One list of an address's entities. */
+export interface PageAtAddress extends PageRequest {
+  addressCode: string;
+  includeDescendants: boolean;
+}
+
+export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTimeoutMs = 3000): Loaders {
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
   const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
@@ -73,6 +82,7 @@ export function createLoaders(db: Kysely<HubSchema>, sourceTimeoutMs = 3000): Lo
       }
       return loader;
     },
+    entitiesAt: new DataLoader((pages) => pagesAtAddresses(db, scope, pages), { cacheKeyFn: (page) => JSON.stringify(page) }),
     regionByCode: keyedLoader((codes) => findRegionsByCode(db, codes), (row) => row.code),
     gridByCode: keyedLoader((codes) => findGridsByCode(db, codes), (row) => row.code),
     addressByCode: keyedLoader((codes) => findAddressesByCode(db, codes), (row) => row.code),
@@ -117,4 +127,28 @@ function keyedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf:
     const byKey = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
     return keys.map((key) => byKey.get(key) ?? null);
   });
+}
+
+/**
+ * The lists asked of each address, one statement per address — or more when
+ * one kind is asked twice with different pages (aliases), since a statement
+ * pages each kind once.
+ */
+async function pagesAtAddresses(db: Kysely<HubSchema>, scope: AreaScope, pages: readonly PageAtAddress[]): Promise<EntityPage[]> {
+  const batches = new Map<string, number[]>();
+  pages.forEach((page, i) => {
+    let round = 0;
+    while (batches.get(`${page.addressCode}|${page.includeDescendants}|${round}`)?.some((j) => pages[j].kind === page.kind)) round++;
+    const id = `${page.addressCode}|${page.includeDescendants}|${round}`;
+    (batches.get(id) ?? batches.set(id, []).get(id)!).push(i);
+  });
+  const results = new Array<EntityPage>(pages.length);
+  await Promise.all(
+    [...batches.values()].map(async (indexes) => {
+      const { addressCode, includeDescendants } = pages[indexes[0]];
+      const found = await pageEntitiesAt(db, addressCode, includeDescendants, scope, indexes.map((i) => pages[i]));
+      indexes.forEach((i, n) => (results[i] = found[n]));
+    }),
+  );
+  return results;
 }

@@ -34,6 +34,8 @@ export function accessPlugin(): ApolloServerPlugin<GraphContext> {
           }
         },
         async willSendResponse({ contextValue, operation, operationName, source, response }) {
+          // Answers about people are never to be kept by a browser or a proxy.
+          response.http.headers.set('cache-control', 'no-store');
           if (operation === undefined || response.body.kind !== 'single') return;
           try {
             await writeAuditFor(contextValue, { operation, operationName: operationName ?? null, document: source ?? '' });

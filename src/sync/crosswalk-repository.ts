@@ -187,31 +187,58 @@ function addressTree(code: string, includeDescendants: boolean, scope: AreaScope
                        where building.parent_code = ${code} and ${inScope}`;
 }
 
+/** One list asked of an address: a kind, and where its page starts and how long it is. */
+export interface PageRequest {
+  kind: CrosswalkTable['entity_kind'];
+  after: string | undefined;
+  limit: number;
+}
+
+/** A page of entities with their records, and how many the whole list holds. */
+export interface EntityPage {
+  entities: EntityWithRecords[];
+  total: number;
+}
+
 /**
- * One page of the live entities of a kind whose records resolve to an address
- * (and below), in key order — each with all its live records, in source order,
- * so the page and what its entities are made of come in one statement.
+ * Pages of the live entities whose records resolve to an address (and below),
+ * for several kinds at once — a dossier's residents, organizations, events and
+ * objects — each in key order, each entity with all its live records in
+ * source order, and each list's total: one statement, the address tree walked
+ * once. The page must sort every key at the address anyway, so the totals
+ * cost nothing more.
  */
 export async function pageEntitiesAt(
   db: Kysely<HubSchema>,
-  kind: CrosswalkTable['entity_kind'],
   addressCode: string,
   includeDescendants: boolean,
   scope: AreaScope,
-  after: string | undefined,
-  limit: number,
-): Promise<EntityWithRecords[]> {
-  const { rows } = await sql<CrosswalkRow>`
-    with page as (
-      select distinct entity_key from crosswalk
-      where entity_kind = ${kind} and not deleted and entity_key is not null
-        and address_code in (${addressTree(addressCode, includeDescendants, scope)})
-        ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
-      order by entity_key limit ${limit})
-    select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
-    where crosswalk.entity_kind = ${kind} and not crosswalk.deleted
-    order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
-  return groupRecordsByEntity(rows);
+  pages: readonly PageRequest[],
+): Promise<EntityPage[]> {
+  const wanted = sql.join(pages.map((page) => sql`(${page.kind}::text, ${page.after ?? null}::text, ${page.limit}::int)`));
+  const { rows } = await sql<CrosswalkRow & { totals: Record<string, number> }>`
+    with keys as (
+      select distinct entity_kind, entity_key from crosswalk
+      where entity_kind in (${sql.join(pages.map((page) => page.kind))}) and not deleted and entity_key is not null
+        and address_code in (${addressTree(addressCode, includeDescendants, scope)})),
+    wanted (kind, after, page_size) as (values ${wanted}),
+    ranked as (
+      select keys.entity_kind, keys.entity_key, wanted.page_size,
+             row_number() over (partition by keys.entity_kind order by keys.entity_key) as rank
+      from keys join wanted on wanted.kind = keys.entity_kind
+      where wanted.after is null or keys.entity_key > wanted.after),
+    totals as (select coalesce(json_object_agg(entity_kind, n), '{}') as totals from (select entity_kind, count(*) as n from keys group by entity_kind) counted)
+    select totals.totals, crosswalk.* from totals
+    left join (ranked join crosswalk on crosswalk.entity_kind = ranked.entity_kind and crosswalk.entity_key = ranked.entity_key and not crosswalk.deleted)
+      on ranked.rank <= ranked.page_size
+    order by crosswalk.entity_kind, crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
+  const totals = rows[0]?.totals ?? {};
+  const byKind = new Map<string, CrosswalkRow[]>();
+  for (const { totals: _, ...row } of rows) {
+    if (row.entity_kind === null) continue; // the totals row of an address with nothing on any page
+    (byKind.get(row.entity_kind) ?? byKind.set(row.entity_kind, []).get(row.entity_kind)!).push(row as CrosswalkRow);
+  }
+  return pages.map((page) => ({ entities: groupRecordsByEntity(byKind.get(page.kind) ?? []), total: Number(totals[page.kind] ?? 0) }));
 }
 
 /** An entity of a page, with the live records that describe it. */

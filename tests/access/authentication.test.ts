@@ -32,7 +32,7 @@ afterAll(async () => {
 /** POSTs with exactly these headers. */
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(world.t.server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: (await response.json()) as any };
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), cacheControl: response.headers.get('cache-control'), body: (await response.json()) as any };
 }
 
 const PERSONS = '{ people(first: 1) { nodes { idNumber } } }';
@@ -53,11 +53,12 @@ async function tokenWith(claims: Record<string, unknown>, key: KeyObject = testR
 
 describe(`authentication (${testDatabaseKind})`, () => {
   it('opens the door-plate view without a token: address, grid name, the grid worker masked, the service phone', async () => {
-    const { status, body } = await post({
+    const { status, body, cacheControl } = await post({
       query: `query ($plate: String!) { doorPlate(code: $plate) { code address { fullText grid { name workers { name servicePhone } } } } }`,
       variables: { plate },
     });
     expect(status).toBe(200);
+    expect(cacheControl).toBe('no-store'); // no browser or proxy keeps an answer about people
     expect(body.errors).toBeUndefined();
     const { grid } = body.data.doorPlate.address;
     expect(grid.name).toBeTruthy();

@@ -4,7 +4,7 @@ import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
 import { divisionPrefix } from '../../registry/division.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import type { Facet } from '../../sources/facet-reader.js';
-import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntities, pageEntitiesAt, type EntityWithRecords } from '../../sync/crosswalk-repository.js';
+import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, pageEntities, type EntityWithRecords } from '../../sync/crosswalk-repository.js';
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -21,8 +21,11 @@ const ref = (kind: EntityKind, key: string): EntityRef => ({ kind, key });
 /** An entity's live records, in precedence order: the order the connectors are installed in. */
 async function recordsOf(entity: EntityRef, { loaders, connectors }: GraphContext): Promise<CrosswalkRow[]> {
   const records = await loaders.records(entity.kind).load(entity.key);
-  const rank = (row: CrosswalkRow) => connectors.findIndex((c) => c.name === row.source);
-  return [...records].sort((a, b) => rank(a) - rank(b));
+  return [...records].sort((a, b) => precedence(connectors, a) - precedence(connectors, b));
+}
+
+function precedence(connectors: readonly Connector[], record: CrosswalkRow): number {
+  return connectors.findIndex((c) => c.name === record.source);
 }
 
 /**
@@ -97,41 +100,50 @@ async function linked(entity: EntityRef, side: 'from' | 'to', otherKind: EntityK
 /**
  * A page of entities as a connection of refs. The page brought each entity's
  * records, and its SQL applied the caller's area: the entities' fields and the
- * access checks need not ask again.
+ * access checks need not ask again. When it brought the total as well, that is
+ * the count.
  */
 function entityPage(
   kind: EntityKind,
   page: PageArgs,
-  fetch: (after: string | undefined, limit: number) => Promise<EntityWithRecords[]>,
+  fetch: (after: string | undefined, limit: number) => Promise<{ entities: EntityWithRecords[]; total?: number }>,
   count: () => Promise<number>,
   { loaders, access }: GraphContext,
 ) {
+  let total: number | undefined;
   return paginate<EntityRef>(
     page,
     (entity) => entity.key,
     async (after, limit) => {
-      const entities = await fetch(after, limit);
-      for (const { key, records } of entities) loaders.records(kind).prime(key, records);
-      access.knownInScope(kind, entities.map((entity) => entity.key));
-      return entities.map((entity) => ref(kind, entity.key));
+      const fetched = await fetch(after, limit);
+      total = fetched.total;
+      for (const { key, records } of fetched.entities) loaders.records(kind).prime(key, records);
+      access.knownInScope(kind, fetched.entities.map((entity) => entity.key));
+      return fetched.entities.map((entity) => ref(kind, entity.key));
     },
-    count,
+    () => (total === undefined ? count() : Promise.resolve(total)),
   );
 }
 
 function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, context: GraphContext) {
   const full = { kind, ...filter, scope: context.access.viewer.scope };
-  return entityPage(kind, page, (after, limit) => pageEntities(context.db, full, after, limit), () => countEntityKeys(context.db, full), context);
+  return entityPage(
+    kind,
+    page,
+    async (after, limit) => ({ entities: await pageEntities(context.db, full, after, limit) }),
+    () => countEntityKeys(context.db, full),
+    context,
+  );
 }
 
 function atAddress(kind: EntityKind) {
   return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, context: GraphContext) => {
-    const { db, access } = context;
+    const { db, access, loaders } = context;
     const descendants = includeDescendants ?? false;
     return entityPage(
       kind,
       page,
-      (after, limit) => pageEntitiesAt(db, kind, address.code, descendants, access.viewer.scope, after, limit),
+      (after, limit) => loaders.entitiesAt.load({ addressCode: address.code, includeDescendants: descendants, kind, after, limit }),
       () => countEntityKeysAt(db, kind, address.code, descendants, access.viewer.scope),
       context,
     );
@@ -244,9 +256,13 @@ export const entityResolvers: Resolvers = {
   },
 };
 
+/** `reportedAt` → `REPORTED`. */
+function stageName(field: string): string {
+  return field.replace(/At$/, '').toUpperCase();
+}
+
 /** The stages a facet list records, first source winning per stage, in stage order. */
 function timelineOf(facets: readonly Facet[]) {
-  const stageName = (field: string) => field.replace(/At$/, '').toUpperCase();
   return EVENT_STAGES.flatMap((field) => {
     const at = facets.find((facet) => facet[field])?.[field];
     return at ? [{ stage: stageName(field) as never, at }] : [];
