@@ -98,6 +98,24 @@ describe(`the address dossier over five sources (${testDatabaseKind})`, () => {
     expect(total(large) - total(small)).toBeLessThanOrEqual(connectors.reduce((n, c) => n + c.tables.length, 0));
   });
 
+  it('pages one kind asked twice at one address (aliases) each on its own, and counts the whole list for both', async () => {
+    const door = await busiestDoor();
+    const lists = `query ($plate: String!, $after: String) { doorPlate(code: $plate) { address {
+      all: residents(first: 100, includeDescendants: true) { totalCount nodes { idNumber } }
+      head: residents(first: 2, includeDescendants: true) { totalCount nodes { idNumber } pageInfo { endCursor } }
+      rest: residents(first: 3, after: $after, includeDescendants: true) { totalCount nodes { idNumber } }
+    } } }`;
+    const first = await t.query(lists, { plate: door.door_plate_code });
+    const { all, head } = first.data.doorPlate.address;
+    const ids = all.nodes.map((n: { idNumber: string }) => n.idNumber);
+    expect(ids.length).toBeGreaterThan(5);
+    expect(head.nodes.map((n: { idNumber: string }) => n.idNumber)).toEqual(ids.slice(0, 2));
+    const second = await t.query(lists, { plate: door.door_plate_code, after: head.pageInfo.endCursor });
+    const { rest } = second.data.doorPlate.address;
+    expect(rest.nodes.map((n: { idNumber: string }) => n.idNumber)).toEqual(ids.slice(2, 5));
+    expect([head.totalCount, rest.totalCount]).toEqual([all.totalCount, all.totalCount]);
+  });
+
   it('links an organization to its legal representative, and the person back to it', async () => {
     const { rows } = await sql<{ UNISCID: string; CERNO: string; ENTNAME: string }>`
       select "UNISCID", "CERNO", "ENTNAME" from "E_QYJBXX" order by "PRIPID" limit 1`.execute(sources.find((s) => s.connector.name === 'market-regulation')!.db);
