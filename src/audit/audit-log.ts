@@ -38,6 +38,8 @@ export function hashRecord(previousHash: string, sequence: number, entry: AuditE
   return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
 }
 
+const INSERT_CHUNK = 1000;
+
 /**
  * Appends records to the chain in one transaction. The head row is locked, so
  * concurrent requests append one after the other and the chain never forks.
@@ -71,7 +73,8 @@ export async function appendAudit(db: Kysely<HubSchema>, entries: readonly Audit
       previousHash = hash;
       return row;
     });
-    await trx.insertInto('audit_log').values(rows).execute();
+    // 15 parameters a row: chunks keep a batch far below PostgreSQL's 65,535 per statement.
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) await trx.insertInto('audit_log').values(rows.slice(start, start + INSERT_CHUNK)).execute();
     await trx.updateTable('audit_head').set({ sequence: String(sequence), hash: previousHash }).where('id', '=', 1).execute();
   });
 }

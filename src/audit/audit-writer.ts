@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphContext } from '../graph/context.js';
-import { appendAudit, type AuditEntry } from './audit-log.js';
+import type { AuditEntry } from './audit-log.js';
+import { auditQueueOf } from './audit-queue.js';
 
 /** The operation being answered: its parsed node (what the audit collector keys on), name and source text. */
 export interface OperationFacts {
@@ -34,6 +35,6 @@ export async function writeAuditFor(context: GraphContext, operation: OperationF
     entityKey: read.entityKey,
     fields: [...read.fields].sort(),
   }));
-  await appendAudit(context.db, entries);
+  await auditQueueOf(context.db).append(entries);
   return entries.length;
 }

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { HubSchema } from '../db/hub-schema.js';
+import { appendAudit, type AuditEntry } from './audit-log.js';
+
+interface Waiting {
+  entries: readonly AuditEntry[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for the audit chain. Every append waits for the head row's
+ * lock, so concurrent requests would each pay a whole transaction in turn;
+ * instead, what arrives while one transaction runs goes into the next, all
+ * together. Each caller still returns only once its own records are committed,
+ * and sees the error when they are not (fail closed).
+ */
+export class AuditQueue {
+  private waiting: Waiting[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Kysely<HubSchema>) {}
+
+  append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ entries, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      try {
+        await appendAudit(this.db, batch.flatMap((waiting) => waiting.entries));
+        for (const waiting of batch) waiting.resolve();
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+const queues = new WeakMap<Kysely<HubSchema>, AuditQueue>();
+
+/** The queue of a hub database: one per process and database, so batches form across requests. */
+export function auditQueueOf(db: Kysely<HubSchema>): AuditQueue {
+  let queue = queues.get(db);
+  if (queue === undefined) queues.set(db, (queue = new AuditQueue(db)));
+  return queue;
+}
