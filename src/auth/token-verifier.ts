@@ -42,8 +42,27 @@ export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
   );
   return {
     async verify(token) {
+      if (!isCompactJwt(token)) throw new Error('malformed token (not a signed JWT)');
       const grant = await keycloak.grantManager.createGrant({ access_token: token } as never);
       return (grant.access_token as unknown as { content: TokenClaims }).content;
     },
   };
+}
+
+/**
+ * keycloak-connect reads a token it cannot parse as one that expired at 0, so
+ * "not-a-token" would be answered "invalid token (expired)". Checking the shape
+ * first gives the caller the true reason.
+ */
+function isCompactJwt(token: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+={0,2}$/.test(part))) return false;
+  try {
+    return [parts[0], parts[1]].every((part) => {
+      const decoded: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+      return typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded);
+    });
+  } catch {
+    return false;
+  }
 }

@@ -103,7 +103,8 @@ describe(`authentication (${testDatabaseKind})`, () => {
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const cases: [string, string][] = [
       ['Basic dXNlcjpwYXNz', 'invalid_request'],
-      ['Bearer not-a-token', 'invalid_token'],
+      ['Bearer not-a-token', 'malformed'],
+      ['Bearer e30.bm90IGpzb24.c2ln', 'malformed'],
       [`Bearer ${await tokenWith({ exp: Math.floor(Date.now() / 1000) - 60 })}`, 'expired'],
       [`Bearer ${await tokenWith({}, stranger)}`, 'signature'],
       [`Bearer ${await tokenWith({ iss: 'https://elsewhere.example/realms/gridgraph-dev' })}`, 'ISS'],
