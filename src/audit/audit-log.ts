@@ -38,45 +38,99 @@ export function hashRecord(previousHash: string, sequence: number, entry: AuditE
   return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
 }
 
-const INSERT_CHUNK = 1000;
+/** The chain's last record, as `audit_head` holds it. */
+export interface ChainHead {
+  readonly sequence: number;
+  readonly hash: string;
+}
+
+export async function readChainHead(db: Kysely<HubSchema>): Promise<ChainHead> {
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  return { sequence: Number(head.sequence), hash: head.hash };
+}
+
+const MAX_ATTEMPTS = 10;
 
 /**
- * Appends records to the chain in one transaction. The head row is locked, so
- * concurrent requests append one after the other and the chain never forks.
+ * Appends records to the chain and returns its new head. `knownHead` is where
+ * the caller last saw the chain end; when another writer has moved it since,
+ * the head is read again and the records re-chained. Either all records land
+ * or none.
  */
-export async function appendAudit(db: Kysely<HubSchema>, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const head = await trx.selectFrom('audit_head').selectAll().where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-    let sequence = Number(head.sequence);
-    let previousHash = head.hash;
-    const rows = entries.map((entry) => {
-      sequence += 1;
-      const hash = hashRecord(previousHash, sequence, entry);
-      const row = {
-        sequence: String(sequence),
-        at: entry.at,
-        actor: entry.actor,
-        actor_name: entry.actorName,
-        roles: JSON.stringify(entry.roles) as never,
-        purpose: entry.purpose,
-        operation_name: entry.operationName,
-        document_hash: entry.documentHash,
-        request_id: entry.requestId,
-        client_address: entry.clientAddress,
-        entity_type: entry.entityType,
-        entity_key: entry.entityKey,
-        fields: JSON.stringify(entry.fields) as never,
-        previous_hash: previousHash,
-        hash,
-      };
-      previousHash = hash;
-      return row;
-    });
-    // 15 parameters a row: chunks keep a batch far below PostgreSQL's 65,535 per statement.
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) await trx.insertInto('audit_log').values(rows.slice(start, start + INSERT_CHUNK)).execute();
-    await trx.updateTable('audit_head').set({ sequence: String(sequence), hash: previousHash }).where('id', '=', 1).execute();
-  });
+export async function appendAudit(db: Kysely<HubSchema>, entries: readonly AuditEntry[], knownHead?: ChainHead): Promise<ChainHead> {
+  let head = knownHead ?? (await readChainHead(db));
+  if (entries.length === 0) return head;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const next = await appendAfter(db, head, entries);
+    if (next !== null) return next;
+    head = await readChainHead(db);
+  }
+  throw new Error(`the audit chain's head moved under ${MAX_ATTEMPTS} attempts in a row to append after it`);
+}
+
+/**
+ * One statement, so one round trip and one commit: move the head from `head`
+ * to the last new record and insert the records, but only if the head still
+ * is `head` (the update then holds its row lock until commit, so chains never
+ * fork). Returns null, having written nothing, when it is not. The records go
+ * in as one array per column: the statement's size does not grow with them.
+ */
+async function appendAfter(db: Kysely<HubSchema>, head: ChainHead, entries: readonly AuditEntry[]): Promise<ChainHead | null> {
+  const columns = {
+    sequence: [] as string[],
+    at: [] as Date[],
+    actor: [] as string[],
+    actorName: [] as (string | null)[],
+    roles: [] as string[],
+    purpose: [] as (string | null)[],
+    operationName: [] as (string | null)[],
+    documentHash: [] as string[],
+    requestId: [] as string[],
+    clientAddress: [] as (string | null)[],
+    entityType: [] as string[],
+    entityKey: [] as (string | null)[],
+    fields: [] as string[],
+    previousHash: [] as string[],
+    hash: [] as string[],
+  };
+  let sequence = head.sequence;
+  let previousHash = head.hash;
+  for (const entry of entries) {
+    sequence += 1;
+    const hash = hashRecord(previousHash, sequence, entry);
+    columns.sequence.push(String(sequence));
+    columns.at.push(entry.at);
+    columns.actor.push(entry.actor);
+    columns.actorName.push(entry.actorName);
+    columns.roles.push(JSON.stringify(entry.roles));
+    columns.purpose.push(entry.purpose);
+    columns.operationName.push(entry.operationName);
+    columns.documentHash.push(entry.documentHash);
+    columns.requestId.push(entry.requestId);
+    columns.clientAddress.push(entry.clientAddress);
+    columns.entityType.push(entry.entityType);
+    columns.entityKey.push(entry.entityKey);
+    columns.fields.push(JSON.stringify(entry.fields));
+    columns.previousHash.push(previousHash);
+    columns.hash.push(hash);
+    previousHash = hash;
+  }
+  const c = columns;
+  const result = await sql`
+    with moved as (
+      update audit_head set sequence = ${String(sequence)}, hash = ${previousHash}
+      where id = 1 and sequence = ${String(head.sequence)} and hash = ${head.hash}
+      returning 1
+    )
+    insert into audit_log (sequence, at, actor, actor_name, roles, purpose, operation_name, document_hash,
+                           request_id, client_address, entity_type, entity_key, fields, previous_hash, hash)
+    select * from unnest(
+      ${c.sequence}::bigint[], ${c.at}::timestamptz[], ${c.actor}::text[], ${c.actorName}::text[], ${c.roles}::jsonb[],
+      ${c.purpose}::text[], ${c.operationName}::text[], ${c.documentHash}::text[], ${c.requestId}::text[],
+      ${c.clientAddress}::text[], ${c.entityType}::text[], ${c.entityKey}::text[], ${c.fields}::jsonb[],
+      ${c.previousHash}::text[], ${c.hash}::text[])
+    where exists (select from moved)`.execute(db);
+  return Number(result.numAffectedRows ?? 0) === entries.length ? { sequence, hash: previousHash } : null;
 }
 
 export interface ChainStatus {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { HubSchema } from '../db/hub-schema.js';
-import { appendAudit, type AuditEntry } from './audit-log.js';
+import { appendAudit, type AuditEntry, type ChainHead } from './audit-log.js';
 
 interface Waiting {
   entries: readonly AuditEntry[];
@@ -18,6 +18,8 @@ interface Waiting {
 export class AuditQueue {
   private waiting: Waiting[] = [];
   private flushing = false;
+  /** Where this process last left the chain: saves reading the head before each append. Forgotten after a failure. */
+  private head: ChainHead | undefined;
 
   constructor(private readonly db: Kysely<HubSchema>) {}
 
@@ -35,9 +37,10 @@ export class AuditQueue {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        await appendAudit(this.db, batch.flatMap((waiting) => waiting.entries));
+        this.head = await appendAudit(this.db, batch.flatMap((waiting) => waiting.entries), this.head);
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
+        this.head = undefined;
         for (const waiting of batch) waiting.reject(error);
       }
     }

@@ -39,6 +39,17 @@ describe(`audit group commit (${testDatabaseKind})`, () => {
     expect((await verifyAuditChain(hub.db)).intact).toBe(true);
   });
 
+  it('re-chains after the head when another process appended since this one last did', async () => {
+    const here = new AuditQueue(hub.db);
+    const elsewhere = new AuditQueue(hub.db);
+    await here.append([entry('here-1', 'h1')]);
+    await elsewhere.append([entry('elsewhere-1', 'e1'), entry('elsewhere-1', 'e2')]);
+    await here.append([entry('here-2', 'h2')]);
+    const { rows } = await sql<{ request_id: string }>`select request_id from audit_log order by sequence desc limit 4`.execute(hub.db);
+    expect(rows.map((row) => row.request_id)).toEqual(['here-2', 'elsewhere-1', 'elsewhere-1', 'here-1']);
+    expect((await verifyAuditChain(hub.db)).intact).toBe(true);
+  });
+
   it('rejects every caller of a batch that cannot be written, and writes the next batch', async () => {
     const queue = new AuditQueue(hub.db);
     const before = Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(hub.db)).rows[0].n);
