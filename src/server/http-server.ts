@@ -59,6 +59,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     includeStacktraceInErrorResponses: false,
     introspection: true,
     allowBatchedHttpRequests: true,
+    // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
+    stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin()],
   });
