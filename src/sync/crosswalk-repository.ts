@@ -335,7 +335,6 @@ export async function countListedIn(
   return Number(rows[0].count);
 }
 
-/** One page of entity keys matching a filter, in key order. */
 /** A page of the entities a filter lists, in key order, each with its live records. */
 export async function pageEntities(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<EntityWithRecords[]> {
   const { rows } = await sql<CrosswalkRow>`
