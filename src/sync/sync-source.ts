@@ -67,8 +67,8 @@ type ChunkWriter = (rows: ScannedRow[]) => Promise<{ records: CrosswalkWrite[]; 
 
 /**
  * Syncs one source into the crosswalk (DESIGN §4), table by table: reads the
- * rows changed since the last run (all rows on the first run or with `full`),
- * validates keys, resolves address texts, and writes crosswalk rows, links and
+ * rows changed since the last run (all rows on the first run or with `full`)
+ * and those with no change value at all, validates keys, resolves address texts, and writes crosswalk rows, links and
  * the new watermark together, a chunk at a time — so an interrupted sync re-run
  * continues where it stopped and loses nothing, and a re-run with nothing new
  * changes nothing. Then finds records deleted in the source by comparing ids.
@@ -237,15 +237,19 @@ async function syncTable(
     options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows });
   };
   try {
-    const read = (after?: { changed: string | null; id: string }) => readChunk(source.db, scan, watermark, after, chunkSize);
-    let next: Promise<ScannedRow[]> | undefined = read();
-    while (next !== undefined) {
-      const rows: ScannedRow[] = await next;
-      if (rows.length === 0) break;
+    const read = (position: ScanPosition) => readChunk(source.db, scan, watermark, position, chunkSize);
+    let position: ScanPosition | undefined = { withoutChange: false };
+    let next = read(position);
+    while (position !== undefined) {
+      const rows = await next;
+      position = nextPosition(scan, position, rows, chunkSize);
+      if (position !== undefined) {
+        next = read(position);
+        // A failure elsewhere must not leave the prefetch's rejection unobserved.
+        next.catch(() => {});
+      }
+      if (rows.length === 0) continue;
       const last = rows[rows.length - 1];
-      next = rows.length < chunkSize ? undefined : read({ changed: last.changed_at, id: last.record_id });
-      // A failure elsewhere must not leave the prefetch's rejection unobserved.
-      next?.catch(() => {});
       const { records, links } = await write(rows);
       if (writing !== undefined) await written();
       scanned += rows.length;
@@ -275,29 +279,58 @@ async function syncTable(
   return { source: name, table: scan.table, mode, scanned, deleted };
 }
 
-/** The next chunk in (change column, record id) order — or record id order for a table without a change column. */
+/**
+ * Where a scan of a table is. A table with a change column is read in two
+ * passes: its rows in (change value, record id) order, from the watermark on,
+ * then — on every sync, since nothing says they have not changed — the rows
+ * whose change value is empty, in record id order.
+ */
+interface ScanPosition {
+  readonly withoutChange: boolean;
+  /** The last row read in this pass. */
+  readonly after?: { readonly changed: string | null; readonly id: string };
+}
+
+function nextPosition(scan: ScanSpec, position: ScanPosition, rows: readonly ScannedRow[], chunkSize: number): ScanPosition | undefined {
+  if (rows.length === chunkSize) {
+    const last = rows[rows.length - 1];
+    return { ...position, after: { changed: last.changed_at, id: last.record_id } };
+  }
+  if (!position.withoutChange && scan.changedAt !== undefined) return { withoutChange: true };
+  return undefined;
+}
+
+/**
+ * The next chunk from a position. Compared and ordered on the columns' own
+ * types, so the source's index on (change column, record id) is used: a cast
+ * here would make every chunk a scan and sort of the whole table.
+ */
 async function readChunk(
   db: Kysely<any>,
   scan: ScanSpec,
   watermark: string | undefined,
-  after: { changed: string | null; id: string } | undefined,
+  { withoutChange, after }: ScanPosition,
   limit: number,
 ): Promise<ScannedRow[]> {
-  const id = sql.ref(scan.recordId);
-  const changed = scan.changedAt === undefined ? undefined : sql`${sql.ref(scan.changedAt)}::text`;
+  // Qualified: a bare name in ORDER BY would mean the text column of the same name selected below.
+  const id = sql.ref(`source_row.${scan.recordId}`);
+  const changed = scan.changedAt === undefined ? undefined : sql.ref(`source_row.${scan.changedAt}`);
   const conditions = [sql`true`];
-  if (watermark !== undefined && changed !== undefined) conditions.push(sql`${changed} > ${watermark}`);
+  if (changed !== undefined) {
+    if (withoutChange) conditions.push(sql`${changed} is null`);
+    else conditions.push(watermark === undefined ? sql`${changed} is not null` : sql`${changed} > ${watermark}`);
+  }
   if (after !== undefined) {
-    conditions.push(changed === undefined ? sql`${id}::text > ${after.id}` : sql`(${changed}, ${id}::text) > (${after.changed}, ${after.id})`);
+    conditions.push(changed === undefined || withoutChange ? sql`${id} > ${after.id}` : sql`(${changed}, ${id}) > (${after.changed}, ${after.id})`);
   }
   const deletedFlag = scan.deletedWhen === undefined
     ? sql`false`
     : sql`coalesce(${sql.ref(scan.deletedWhen.column)}::text = ${scan.deletedWhen.equals}, false)`;
-  const order = changed === undefined ? sql`${id}::text` : sql`${changed}, ${id}::text`;
+  const order = changed === undefined || withoutChange ? id : sql`${changed}, ${id}`;
   const { rows } = await sql<Record<string, string | null> & { _record_id: string; _changed_at: string | null; _is_deleted: boolean }>`
-    select ${id}::text as _record_id, ${changed ?? sql`null`} as _changed_at, ${deletedFlag} as _is_deleted,
+    select ${id}::text as _record_id, ${changed === undefined ? sql`null` : sql`${changed}::text`} as _changed_at, ${deletedFlag} as _is_deleted,
            ${sql.join(scan.columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
-    from ${sql.table(scan.table)}
+    from ${sql.table(scan.table)} as source_row
     where ${sql.join(conditions, sql` and `)}
     order by ${order}
     limit ${limit}`.execute(db);
@@ -331,8 +364,8 @@ async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase
     const id = sql.ref(scan.recordId);
     const { rows } = await sql<{ record_id: string }>`
       select ${id}::text as record_id from ${sql.table(scan.table)}
-      ${after === undefined ? sql`` : sql`where ${id}::text > ${after}`}
-      order by ${id}::text limit 50000`.execute(source.db);
+      ${after === undefined ? sql`` : sql`where ${id} > ${after}`}
+      order by ${id} limit 50000`.execute(source.db);
     for (const row of rows) live.delete(row.record_id);
     seen += rows.length;
     options.onProgress?.({ source: source.connector.name, table: scan.table, phase: 'deletions', rows: seen });
