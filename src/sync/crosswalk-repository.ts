@@ -67,33 +67,37 @@ export async function writeWatermark(db: Kysely<HubSchema>, source: string, tabl
     .execute();
 }
 
-/** Record ids of a source table the crosswalk (records or links) holds as live. */
-export async function findLiveRecordIds(db: Kysely<HubSchema>, source: string, table: string): Promise<Set<string>> {
-  const { rows } = await sql<{ record_id: string }>`
-    select record_id from crosswalk where source = ${source} and source_table = ${table} and not deleted
-    union
-    select record_id from crosswalk_link where source = ${source} and source_table = ${table} and not deleted`.execute(db);
-  return new Set(rows.map((row) => row.record_id));
-}
-
-/** Marks the records (and their links) of a source table deleted; returns how many rows went. */
-export async function markDeleted(db: Kysely<HubSchema>, source: string, table: string, recordIds: readonly string[]): Promise<number> {
-  if (recordIds.length === 0) return 0;
-  await db
-    .updateTable('crosswalk_link')
-    .set({ deleted: true, synced_at: sql`now()` })
-    .where('source', '=', source)
-    .where('source_table', '=', table)
-    .where('record_id', 'in', recordIds)
-    .execute();
-  await db
-    .updateTable('crosswalk')
-    .set({ deleted: true, synced_at: sql`now()` })
-    .where('source', '=', source)
-    .where('source_table', '=', table)
-    .where('record_id', 'in', recordIds)
-    .execute();
-  return recordIds.length;
+/**
+ * Marks the records and links of a source table deleted unless their record
+ * ids come up in `present` — the ids the source holds now, page by page.
+ * Returns how many records went. The ids are compared in the hub, in one
+ * transaction, so the process holds one page at a time however big the table.
+ */
+export async function markAbsentDeleted(db: Kysely<HubSchema>, source: string, table: string, present: AsyncIterable<readonly string[]>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`create temp table present_record (record_id text) on commit drop`.execute(trx);
+    for await (const ids of present) await sql`insert into present_record select unnest(${ids}::text[])`.execute(trx);
+    // Indexed and analysed, so no plan can probe it by scanning it per record
+    // (the crosswalk's own statistics may still be those of an empty table).
+    await sql`create index on present_record (record_id)`.execute(trx);
+    await sql`analyze present_record`.execute(trx);
+    await sql`
+      create temp table absent_record on commit drop as
+      select record_id from crosswalk
+      where source = ${source} and source_table = ${table} and not deleted
+        and not exists (select from present_record p where p.record_id = crosswalk.record_id)
+      union
+      select record_id from crosswalk_link
+      where source = ${source} and source_table = ${table} and not deleted
+        and not exists (select from present_record p where p.record_id = crosswalk_link.record_id)`.execute(trx);
+    for (const target of ['crosswalk_link', 'crosswalk'] as const) {
+      await sql`
+        update ${sql.table(target)} set deleted = true, synced_at = now()
+        where source = ${source} and source_table = ${table} and record_id in (select record_id from absent_record)`.execute(trx);
+    }
+    const { rows } = await sql<{ count: string }>`select count(*) as count from absent_record`.execute(trx);
+    return Number(rows[0].count);
+  });
 }
 
 /** The data steward's worklist for one source table (DESIGN §4 "dataQuality"). */

@@ -10,9 +10,8 @@ import { presentValue } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import {
   type CrosswalkWrite,
-  findLiveRecordIds,
   type LinkWrite,
-  markDeleted,
+  markAbsentDeleted,
   readWatermark,
   upsertCrosswalk,
   upsertLinks,
@@ -357,22 +356,26 @@ function entityKey(connector: Connector, kind: KeyKind, value: string | null | u
 
 /** Marks crosswalk records and links whose rows are no longer in the source as deleted; returns how many rows went. */
 async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec, options: SyncOptions): Promise<number> {
-  const live = await findLiveRecordIds(hub, source.connector.name, scan.table);
+  return markAbsentDeleted(hub, source.connector.name, scan.table, presentRecordIds(source, scan, options));
+}
+
+/** The record ids a source table holds now, a page at a time, in the id column's own order. */
+async function* presentRecordIds(source: SourceDatabase, scan: ScanSpec, options: SyncOptions): AsyncGenerator<string[]> {
+  const id = sql.ref(`source_row.${scan.recordId}`);
+  const pageSize = 50_000;
   let seen = 0;
   let after: string | undefined;
   for (;;) {
-    const id = sql.ref(scan.recordId);
     const { rows } = await sql<{ record_id: string }>`
-      select ${id}::text as record_id from ${sql.table(scan.table)}
+      select ${id}::text as record_id from ${sql.table(scan.table)} as source_row
       ${after === undefined ? sql`` : sql`where ${id} > ${after}`}
-      order by ${id} limit 50000`.execute(source.db);
-    for (const row of rows) live.delete(row.record_id);
+      order by ${id} limit ${pageSize}`.execute(source.db);
+    yield rows.map((row) => row.record_id);
     seen += rows.length;
     options.onProgress?.({ source: source.connector.name, table: scan.table, phase: 'deletions', rows: seen });
-    if (rows.length < 50_000) break;
+    if (rows.length < pageSize) return;
     after = rows[rows.length - 1].record_id;
   }
-  return markDeleted(hub, source.connector.name, scan.table, [...live]);
 }
 
 function unique(columns: readonly (string | undefined)[]): string[] {

@@ -91,3 +91,17 @@ describe(`a source with integer ids and a timestamp change column (${testDatabas
     expect(live).toHaveLength(ROWS - 1);
   });
 });
+
+describe(`deletions at scale (${testDatabaseKind})`, () => {
+  it('marks more records deleted in one sync than a statement can carry parameters (65,535)', async () => {
+    const many = 70_000;
+    await sql`insert into "SG_XK" select i, 'holder ' || i, timestamp '2026-02-01 08:00:00' from generate_series(1001, ${1000 + many}) as i`.execute(source.db);
+    const [added] = await syncSource(hub.db, source, new AddressResolver(hub.db), { chunkSize: 10_000 });
+    expect(added).toMatchObject({ scanned: many + UNDATED, deleted: 0 });
+    await sql`delete from "SG_XK" where "ID" > 1000`.execute(source.db);
+    const [gone] = await syncSource(hub.db, source, new AddressResolver(hub.db), { chunkSize: 10_000 });
+    expect(gone).toMatchObject({ scanned: UNDATED, deleted: many });
+    const live = await hub.db.selectFrom('crosswalk').select((eb) => eb.fn.countAll<string>().as('count')).where('source', '=', 'permits').where('deleted', '=', false).executeTakeFirstOrThrow();
+    expect(Number(live.count)).toBe(ROWS - 1);
+  });
+});
