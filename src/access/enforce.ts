@@ -76,20 +76,26 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
         const value = resolve(parent, args, context, info);
         const audited = sensitive && decision === 'FULL';
         if (!scoped && decision !== 'MASKED' && !audited) return value;
-        return (async () => {
-          let shown = await value;
-          if (scoped) shown = await keepInScope(shown, list, itemsNullable, context);
+        const finish = (shown: unknown) => {
           if (decision === 'MASKED') return applyMask(maskOf(viewer, rule)!, shown, parent, context);
           if (audited && shown !== null && shown !== undefined && !(Array.isArray(shown) && shown.length === 0)) {
             const entity = entityOf(parent, info);
             context.access.audit.record(info.operation, entity.type, entity.key, coordinate);
           }
           return shown;
-        })();
+        };
+        if (scoped) return Promise.resolve(value).then((shown) => keepInScope(shown, list, itemsNullable, context)).then(finish);
+        // Most values are already at hand (a facet's field): masked and noted
+        // here and now — a promise per field costs every dossier allocation and a turn.
+        return isPromiseLike(value) ? value.then(finish) : finish(value);
       };
       return { ...config, resolve: enforced };
     },
   });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function forbidden(message: string, rule: FieldRule): GridgraphError {
