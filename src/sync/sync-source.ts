@@ -67,8 +67,9 @@ type ChunkWriter = (rows: ScannedRow[]) => Promise<{ records: CrosswalkWrite[]; 
 /**
  * Syncs one source into the crosswalk (DESIGN §4), table by table: reads the
  * rows changed since the last run (all rows on the first run or with `full`)
- * and those with no change value at all, validates keys, resolves address texts, and writes crosswalk rows, links and
- * the new watermark together, a chunk at a time — so an interrupted sync re-run
+ * and those with no change value at all, validates keys, resolves address
+ * texts, and writes crosswalk rows, links and the new watermark together, a
+ * chunk at a time — so an interrupted sync re-run
  * continues where it stopped and loses nothing, and a re-run with nothing new
  * changes nothing. Then finds records deleted in the source by comparing ids.
  */
@@ -300,6 +301,14 @@ function nextPosition(scan: ScanSpec, position: ScanPosition, rows: readonly Sca
 }
 
 /**
+ * A column of the table being read, by its alias: a bare name in ORDER BY would
+ * mean the text column of the same name a scan selects.
+ */
+function sourceColumn(name: string) {
+  return sql.ref(`source_row.${name}`);
+}
+
+/**
  * The next chunk from a position. Compared and ordered on the columns' own
  * types, so the source's index on (change column, record id) is used: a cast
  * here would make every chunk a scan and sort of the whole table.
@@ -311,9 +320,8 @@ async function readChunk(
   { withoutChange, after }: ScanPosition,
   limit: number,
 ): Promise<ScannedRow[]> {
-  // Qualified: a bare name in ORDER BY would mean the text column of the same name selected below.
-  const id = sql.ref(`source_row.${scan.recordId}`);
-  const changed = scan.changedAt === undefined ? undefined : sql.ref(`source_row.${scan.changedAt}`);
+  const id = sourceColumn(scan.recordId);
+  const changed = scan.changedAt === undefined ? undefined : sourceColumn(scan.changedAt);
   const conditions = [sql`true`];
   if (changed !== undefined) {
     if (withoutChange) conditions.push(sql`${changed} is null`);
@@ -361,7 +369,7 @@ async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase
 
 /** The record ids a source table holds now, a page at a time, in the id column's own order. */
 async function* presentRecordIds(source: SourceDatabase, scan: ScanSpec, options: SyncOptions): AsyncGenerator<string[]> {
-  const id = sql.ref(`source_row.${scan.recordId}`);
+  const id = sourceColumn(scan.recordId);
   const pageSize = 50_000;
   let seen = 0;
   let after: string | undefined;
