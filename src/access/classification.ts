@@ -2,8 +2,8 @@ import { getDirective } from '@graphql-tools/utils';
 import { type GraphQLSchema, isIntrospectionType, isObjectType } from 'graphql';
 
 export type Level = 'L1' | 'L2' | 'L3' | 'L4';
-export type MaskKind = 'ID_NUMBER' | 'PHONE' | 'NAME' | 'ADDRESS' | 'DATE' | 'SHARED_FIELD';
-export type Domain = 'DATA' | 'METADATA' | 'AUDIT';
+export type MaskKind = 'ID_NUMBER' | 'PHONE' | 'NAME' | 'ADDRESS' | 'DATE';
+export type Domain = 'DATA' | 'METADATA' | 'AUDIT' | 'STRUCTURE';
 
 /** A field's classification as its SDL declares it (DESIGN §5). */
 export interface FieldRule {
@@ -19,6 +19,11 @@ export interface FieldRule {
   readonly domain: Domain;
   /** Shown to the anonymous door-plate view (with this mask, if any). */
   readonly public?: { readonly mask?: MaskKind };
+  /**
+   * `@valueOfField`: the field holds a value of another field, which the object it is
+   * read from names at run time (`VALUE_OF`); that field's rule decides it.
+   */
+  readonly valueOf: boolean;
 }
 
 interface ClassifiedArgs {
@@ -59,6 +64,7 @@ export function readFieldRules(schema: GraphQLSchema): Map<string, FieldRule> {
         aggregate: args.aggregate ?? false,
         domain: args.domain ?? 'DATA',
         public: publicArgs,
+        valueOf: getDirective(schema, field, 'valueOfField') !== undefined,
       });
     }
   }

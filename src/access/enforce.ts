@@ -19,6 +19,8 @@ import { type FieldRule, readFieldRules, readFilterArguments } from './classific
 import { applyMask } from './masks.js';
 import { decide, maskOf } from './policy.js';
 import { addressInScope } from './row-scope.js';
+import { VALUE_OF, type ValueOf } from './value-of.js';
+import { assertDeniableFieldsNullable } from './deniable-fields.js';
 
 /** Set on a value read from a source record (a facet, a conflict's value): the entity it describes, for the audit. */
 export const ENTITY = Symbol('entity');
@@ -41,6 +43,7 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
     throw new Error(`@classified names a department no connector is: ${unknown.map((r) => `${r.coordinate} (${r.department})`).join(', ')}`);
   }
   const filters = readFilterArguments(schema);
+  assertDeniableFieldsNullable(schema, rules, filters, departments);
   const scopedTypes = new Set(SCOPED_TYPES);
   for (const type of Object.values(schema.getTypeMap())) {
     if (isObjectType(type) && type.getInterfaces().some((i) => i.name === 'RegisteredObject')) scopedTypes.add(type.name);
@@ -62,7 +65,6 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
       // Connections are scoped in SQL (their counts must agree); their edges and nodes need no second look.
       const insideConnection = typeName.endsWith('Connection') || typeName.endsWith('Edge');
       const scoped = scopedTypes.has(getNamedType(config.type).name) && !insideConnection;
-      const sensitive = (rule.level === 'L3' || rule.level === 'L4') && !rule.aggregate;
 
       const enforced: GraphQLFieldResolver<unknown, GraphContext> = (parent, args, context, info) => {
         const { viewer } = context.access;
@@ -71,16 +73,23 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
             throw forbidden(`${coordinate}(${argument}:) filters on ${targetRule.coordinate}, which your roles see masked or not at all`, targetRule);
           }
         }
-        const decision = decide(viewer, rule, rule.department ?? ownerOf(parent));
-        if (decision === 'DENIED') throw forbidden(`${coordinate} is ${rule.level}${rule.department ? ` (${rule.department})` : ''} and not shown to your roles${sensitive && viewer.purpose === undefined ? ' without X-Access-Purpose' : ''}`, rule);
+        const applied: AppliedRule | undefined = rule.valueOf ? ruleOfValue(parent, rules) : { rule, owner: rule.department ?? ownerOf(parent) };
+        if (applied === undefined) throw forbidden(`${coordinate} holds a value of no classified field and is not shown`, rule);
+        const { rule: effective, owner } = applied;
+        const sensitive = (effective.level === 'L3' || effective.level === 'L4') && !effective.aggregate;
+        const decision = decide(viewer, effective, owner);
+        if (decision === 'DENIED') {
+          const which = effective === rule ? coordinate : `${coordinate} (a value of ${effective.coordinate})`;
+          throw forbidden(`${which} is ${effective.level}${owner ? ` (${owner})` : ''} and not shown to your roles${sensitive && viewer.purpose === undefined ? ' without X-Access-Purpose' : ''}`, effective);
+        }
         const value = resolve(parent, args, context, info);
         const audited = sensitive && decision === 'FULL';
         if (!scoped && decision !== 'MASKED' && !audited) return value;
         const finish = (shown: unknown) => {
-          if (decision === 'MASKED') return applyMask(maskOf(viewer, rule)!, shown, parent, context);
+          if (decision === 'MASKED') return applyMask(maskOf(viewer, effective)!, shown, context);
           if (audited && shown !== null && shown !== undefined && !(Array.isArray(shown) && shown.length === 0)) {
-            const entity = entityOf(parent, info);
-            context.access.audit.record(info.operation, entity.type, entity.key, coordinate);
+            const entity = applied.entity ?? entityOf(parent, info);
+            context.access.audit.record(info.operation, entity.type, entity.key, effective.coordinate);
           }
           return shown;
         };
@@ -140,6 +149,25 @@ function ownerOf(parent: unknown): string | undefined {
   if (isEntityRef(parent)) return parent.kind === 'EVENT' || parent.kind === 'OBJECT' ? parent.key.slice(0, parent.key.indexOf(':')) : undefined;
   const source = (parent as { source?: unknown } | null)?.source;
   return typeof source === 'string' ? source : undefined;
+}
+
+/** The rule that decides a field's value, the department owning it, and (for a `@valueOfField`) the entity it describes. */
+interface AppliedRule {
+  readonly rule: FieldRule;
+  readonly owner: string | undefined;
+  readonly entity?: { readonly type: string; readonly key: string | null };
+}
+
+/**
+ * The rule of the field a `@valueOfField` field's value belongs to, as its parent
+ * names it; undefined (shown to no one) when the parent names none this schema
+ * classifies.
+ */
+function ruleOfValue(parent: unknown, rules: ReadonlyMap<string, FieldRule>): AppliedRule | undefined {
+  const tag = (parent as Record<symbol, ValueOf | undefined> | null)?.[VALUE_OF];
+  const rule = tag === undefined ? undefined : rules.get(tag.coordinate);
+  if (tag === undefined || rule === undefined || rule.valueOf) return undefined;
+  return { rule, owner: rule.department ?? tag.owner, entity: { type: tag.entity.kind, key: tag.entity.key } };
 }
 
 /** The entity a value belongs to, as the audit names it. */

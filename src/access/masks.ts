@@ -39,31 +39,16 @@ async function maskAddress(address: StandardAddressRow, { loaders }: GraphContex
   return address.level === 'ROOM' && address.parent_code !== null ? loaders.addressByCode.load(address.parent_code) : address;
 }
 
-const maskString: Record<Exclude<MaskKind, 'SHARED_FIELD'>, (value: string) => string> = {
+const maskString: Record<Exclude<MaskKind, 'ADDRESS'>, (value: string) => string> = {
   ID_NUMBER: maskIdNumber,
   PHONE: maskPhone,
   NAME: maskName,
   DATE: maskDate,
-  ADDRESS: maskAddressText,
 };
 
-/** The shared fields whose values are personal; other conflicts (a category, a status) show as they are. */
-const SHARED_FIELD_MASKS: Record<string, Exclude<MaskKind, 'SHARED_FIELD'>> = { name: 'NAME', phone: 'PHONE' };
-
-/**
- * The value as a masked caller sees it: same type, less information. `parent`
- * is the object the field was read from (a conflict's value names its field).
- */
-export function applyMask(kind: MaskKind, value: unknown, parent: unknown, context: GraphContext): unknown {
+/** The value as a masked caller sees it: same type, less information; a value of an unexpected type is withheld (null). */
+export function applyMask(kind: MaskKind, value: unknown, context: GraphContext): unknown {
   if (value === null || value === undefined) return value;
-  if (kind === 'ADDRESS' && typeof value === 'object') return maskAddress(value as StandardAddressRow, context);
-  if (typeof value !== 'string') return null;
-  if (kind === 'SHARED_FIELD') {
-    const field = (parent as { field?: string }).field;
-    // A value whose field is unknown is masked as a name: the safer guess.
-    if (field === undefined) return maskName(value);
-    const fieldMask = SHARED_FIELD_MASKS[field];
-    return fieldMask === undefined ? value : maskString[fieldMask](value);
-  }
-  return maskString[kind](value);
+  if (kind === 'ADDRESS') return typeof value === 'object' ? maskAddress(value as StandardAddressRow, context) : typeof value === 'string' ? maskAddressText(value) : null;
+  return typeof value === 'string' ? maskString[kind](value) : null;
 }

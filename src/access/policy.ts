@@ -13,6 +13,7 @@ const RANK: Record<Decision, number> = { DENIED: 0, MASKED: 1, FULL: 2 };
  * source). "Masked" on a field that declares no mask means withheld.
  */
 function decideForRole(role: Role, viewer: Viewer, rule: FieldRule, owner: string | undefined): Decision {
+  if (rule.domain === 'STRUCTURE') return 'FULL';
   if (rule.domain === 'AUDIT') return role === 'auditor' ? 'FULL' : 'DENIED';
   if (role === 'auditor') return 'DENIED';
   switch (rule.level) {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { EntityKind } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import { AuditCollector } from './audit-collector.js';
+import type { RecordOrigin, RecordVisibility } from './record-visibility.js';
 import { findEntitiesInScope } from './row-scope.js';
 import type { Viewer } from './viewer.js';
 
@@ -14,9 +15,13 @@ export interface RequestAccess {
   entityInScope(kind: EntityKind, key: string): Promise<boolean>;
   /** Records that these entities are in the caller's area: a list whose SQL already applied the area need not ask again. */
   knownInScope(kind: EntityKind, keys: readonly string[]): void;
+  /** Whether the caller may know this source record exists: its table can tell restricted facts (a key-person list). */
+  mayKnowRecord(record: RecordOrigin): boolean;
+  /** The source tables whose records the caller may know of. */
+  knownTables(): RecordOrigin[];
 }
 
-export function createRequestAccess(db: Kysely<HubSchema>, viewer: Viewer): RequestAccess {
+export function createRequestAccess(db: Kysely<HubSchema>, viewer: Viewer, records: RecordVisibility): RequestAccess {
   const loaders = new Map<EntityKind, DataLoader<string, boolean>>();
   const loaderOf = (kind: EntityKind) => {
     let loader = loaders.get(kind);
@@ -39,6 +44,12 @@ export function createRequestAccess(db: Kysely<HubSchema>, viewer: Viewer): Requ
       if (viewer.scope.everywhere) return;
       const loader = loaderOf(kind);
       for (const key of keys) loader.prime(key, true);
+    },
+    mayKnowRecord(record) {
+      return records.visible(viewer, record);
+    },
+    knownTables() {
+      return records.visibleTables(viewer);
     },
   };
 }

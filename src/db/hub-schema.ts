@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /**
  * The hub database: gridgraph's own data. Department data stays in the
@@ -16,6 +16,7 @@ export interface HubSchema {
   sync_run: SyncRunTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  hub_secret: HubSecretTable;
 }
 
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
@@ -161,4 +162,11 @@ export interface AuditHeadTable {
   id: number;
   sequence: string;
   hash: string;
+}
+
+/** A secret the hub keeps for itself (the global-id key), shared by every process on this database. */
+export interface HubSecretTable {
+  name: string;
+  value: Uint8Array;
+  created_at: ColumnType<Date, never, never>;
 }

@@ -1,4 +1,5 @@
 import { badUserInput } from '../errors/gridgraph-error.js';
+import type { OpaqueIds } from './opaque-ids.js';
 
 /** The largest page a list returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -24,9 +25,10 @@ export interface PageArgs {
 /**
  * One forward page of a keyset-ordered list: `fetchPage` returns up to `limit`
  * rows after the given key in key order; one extra row tells whether there is a
- * next page.
+ * next page. Cursors are the sort keys sealed by `ids`: they name no key.
  */
 export async function paginate<T>(
+  ids: OpaqueIds,
   args: PageArgs,
   keyOf: (row: T) => string,
   fetchPage: (afterKey: string | undefined, limit: number) => Promise<T[]>,
@@ -36,10 +38,10 @@ export async function paginate<T>(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}`, { argument: 'first' });
   }
-  const afterKey = args.after == null ? undefined : decodeCursor(args.after);
+  const afterKey = args.after == null ? undefined : ids.parseCursor(args.after);
   const rows = first === 0 ? [] : await fetchPage(afterKey, first + 1);
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = page.map((node) => ({ cursor: ids.cursor(keyOf(node)), node }));
   return {
     edges,
     nodes: page,
@@ -51,18 +53,4 @@ export async function paginate<T>(
     },
     totalCount: count,
   };
-}
-
-const CURSOR_PREFIX = 'k:';
-
-export function encodeCursor(key: string): string {
-  return Buffer.from(CURSOR_PREFIX + key, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith(CURSOR_PREFIX)) {
-    throw badUserInput(`after: "${cursor}" is not a cursor from this list`, { argument: 'after' });
-  }
-  return decoded.slice(CURSOR_PREFIX.length);
 }

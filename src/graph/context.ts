@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import { createRequestAccess, type RequestAccess } from '../access/request-access.js';
 import type { Viewer } from '../access/viewer.js';
+import type { RecordVisibility } from '../access/record-visibility.js';
 import type { Connector } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { OpaqueIds } from './opaque-ids.js';
 
 /** What lives as long as the server: shared by every request. */
 export interface GraphServices {
@@ -18,6 +20,10 @@ export interface GraphServices {
   readonly sources: ReadonlyMap<string, SourceDatabase>;
   /** How long one live read from a source may take. */
   readonly sourceTimeoutMs: number;
+  /** Seals and opens global ids and cursors with the hub's key. */
+  readonly ids: OpaqueIds;
+  /** Which source records a caller may know exist. */
+  readonly recordVisibility: RecordVisibility;
 }
 
 /** Where a request comes from, as the audit records it. */
@@ -38,6 +44,6 @@ export function createGraphContext(services: GraphServices, viewer: Viewer, orig
     ...services,
     ...origin,
     loaders: createLoaders(services.db, viewer.scope, services.sourceTimeoutMs),
-    access: createRequestAccess(services.db, viewer),
+    access: createRequestAccess(services.db, viewer, services.recordVisibility),
   };
 }

@@ -3,6 +3,7 @@ import { GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode
 import { writeAuditFor } from '../audit/audit-writer.js';
 import { ErrorCode } from '../errors/error-code.js';
 import type { GraphContext } from '../graph/context.js';
+import { nonPublicFields } from '../access/public-view.js';
 
 /** What a caller without a token may ask for: the public door-plate view, and the schema itself. */
 const ANONYMOUS_ROOT_FIELDS = new Set(['doorPlate', '__typename', '__schema', '__type']);
@@ -18,12 +19,13 @@ export function accessPlugin(): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation, document }) {
+        async didResolveOperation({ contextValue, operation, document, schema }) {
           if (!contextValue.access.viewer.anonymous || operation === undefined) return;
           const fragments = new Map(
             document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
           );
           const outside = rootFields(operation, fragments).filter((name) => !ANONYMOUS_ROOT_FIELDS.has(name));
+          if (outside.length === 0) outside.push(...nonPublicFields(schema, document));
           if (operation.operation !== 'query' || outside.length > 0) {
             throw new GraphQLError(`a bearer token is required for ${outside.join(', ') || operation.operation}; without one only doorPlate(code:) is open`, {
               extensions: {

@@ -14,6 +14,10 @@ import type { Connector } from '../connectors/connector.js';
 import { createGraphContext, type GraphContext, type GraphServices } from '../graph/context.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { buildSchema } from '../graph/schema.js';
+import { GLOBAL_ID_SECRET, OpaqueIds } from '../graph/opaque-ids.js';
+import { loadHubSecret } from '../db/hub-secret-repository.js';
+import { recordVisibility } from '../access/record-visibility.js';
+import { readFieldRules } from '../access/classification.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
@@ -53,8 +57,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const schema = buildSchema(options.connectors ?? []);
   const apollo = new ApolloServer<GraphContext>({
-    schema: buildSchema(options.connectors ?? []),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -72,6 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connectors: options.connectors ?? [],
     sources: new Map(sources.map((source) => [source.connector.name, source])),
     sourceTimeoutMs: options.sourceTimeoutMs ?? 3000,
+    ids: new OpaqueIds(await loadHubSecret(options.db, GLOBAL_ID_SECRET)),
+    recordVisibility: recordVisibility(readFieldRules(schema), options.connectors ?? []),
   };
 
   const checks: ReadinessCheck[] = [

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { addressScopeSql, entityScopeSql } from '../access/row-scope.js';
 import type { AreaScope } from '../access/viewer.js';
+import type { EntityKind } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkLinkTable, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 
 /** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
@@ -364,22 +365,35 @@ export interface FieldConflicts {
   /** Entities with more than one value. */
   count: number;
   /** The first few, by key, with each source's value. */
-  examples: { key: string; values: { source: string; value: string }[] }[];
+  examples: { key: string; values: { source: string; source_table: string; value: string }[] }[];
 }
 
-/** Disagreements between sources on shared fields, from the values the last sync copied into the crosswalk. */
-export async function readConflicts(db: Kysely<HubSchema>, fields: Readonly<Record<string, readonly string[]>>, examples = 20): Promise<FieldConflicts[]> {
+/** Which conflicts a caller may see: of entities in their area, among the records of the tables they may know of. */
+export interface ConflictView {
+  readonly scope: AreaScope;
+  readonly tables: readonly { readonly source: string; readonly source_table: string }[];
+}
+
+/**
+ * Disagreements between sources on shared fields, from the values the last
+ * sync copied into the crosswalk, as `view` lets the caller see them.
+ */
+export async function readConflicts(db: Kysely<HubSchema>, fields: Readonly<Record<string, readonly string[]>>, view: ConflictView, examples = 20): Promise<FieldConflicts[]> {
   const result: FieldConflicts[] = [];
+  if (view.tables.length === 0) return result;
+  const known = sql`(source, source_table) in (${sql.join(view.tables.map((t) => sql`(${t.source}, ${t.source_table})`))})`;
   for (const [kind, names] of Object.entries(fields)) {
     for (const field of names) {
-      const { rows } = await sql<{ entity_key: string; values: { source: string; value: string }[]; total: string }>`
+      const { rows } = await sql<{ entity_key: string; values: { source: string; source_table: string; value: string }[]; total: string }>`
         with conflicting as (
           select entity_key from crosswalk
-          where entity_kind = ${kind} and not deleted and entity_key is not null and shared ->> ${field} is not null
+          where entity_kind = ${kind} and not deleted and entity_key is not null and shared ->> ${field} is not null and ${known}
+            and ${entityScopeSql(view.scope, kind as EntityKind)}
           group by entity_key having count(distinct shared ->> ${field}) > 1)
         select c.entity_key, count(*) over () as total,
-               (select json_agg(json_build_object('source', x.source, 'value', x.shared ->> ${field}) order by x.source)
-                from crosswalk x where x.entity_kind = ${kind} and x.entity_key = c.entity_key and not x.deleted and x.shared ->> ${field} is not null) as values
+               (select json_agg(json_build_object('source', x.source, 'source_table', x.source_table, 'value', x.shared ->> ${field}) order by x.source, x.source_table)
+                from crosswalk x where x.entity_kind = ${kind} and x.entity_key = c.entity_key and not x.deleted and x.shared ->> ${field} is not null
+                  and ${known}) as values
         from conflicting c order by c.entity_key limit ${examples}`.execute(db);
       if (rows.length === 0) continue;
       result.push({

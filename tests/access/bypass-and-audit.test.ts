@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-log.js';
 import type { TokenRequest } from '../../src/auth/mint-token.js';
-import { toGlobalId } from '../../src/graph/global-id.js';
 import { startDemoWorld, type DemoWorld } from '../support/demo-world.js';
 import { testDatabaseKind } from '../support/test-hub.js';
 import type { Caller } from '../support/test-server.js';
@@ -59,7 +58,7 @@ describe(`no way around access control (${testDatabaseKind})`, () => {
   it('aliases: a renamed restricted field is still FORBIDDEN at its alias, a renamed sensitive one still masked', async () => {
     const { data, errors } = await world.t.query(
       `query ($id: ID!) { who: node(id: $id) { ... on Person { secret: keyPerson { category } number: idNumber again: idNumber } } }`,
-      { id: toGlobalId('Person', keyPerson) },
+      { id: world.t.ids.id('Person', keyPerson) },
       gridWorker,
     );
     expect(data.who.secret).toBeNull();
@@ -76,7 +75,7 @@ describe(`no way around access control (${testDatabaseKind})`, () => {
         event(id: $event) { key parties { role person { idNumber } } }
       }
       fragment Secret on Person { keyPerson { category listedAt } specialPopulation { category } }`,
-      { id: toGlobalId('Person', keyPerson), org: organization, event: toGlobalId('Event', event) },
+      { id: world.t.ids.id('Person', keyPerson), org: organization, event: world.t.ids.id('Event', event) },
       gridWorker,
     );
     expect(data.node.keyPerson).toBeNull();
@@ -91,7 +90,7 @@ describe(`no way around access control (${testDatabaseKind})`, () => {
   });
 
   it('node(id:) and nodes(ids:) answer null for a record outside the area, without an error', async () => {
-    const ids = [toGlobalId('Person', outsider), toGlobalId('Person', keyPerson), toGlobalId('Person', '110101199003077777')];
+    const ids = [world.t.ids.id('Person', outsider), world.t.ids.id('Person', keyPerson), world.t.ids.id('Person', '110101199003077777')];
     const { data, errors } = await world.t.query(`query ($ids: [ID!]!, $one: ID!) { nodes(ids: $ids) { id } one: node(id: $one) { id } }`, { ids, one: ids[0] }, gridWorker);
     expect(errors).toBeUndefined();
     expect(data.nodes).toEqual([null, { id: ids[1] }, null]);
@@ -125,9 +124,9 @@ describe(`no way around access control (${testDatabaseKind})`, () => {
       method: 'POST',
       headers: await world.t.headersFor(gridWorker),
       body: JSON.stringify([
-        { query: `query ($id: ID!) { node(id: $id) { ... on Person { keyPerson { category } } } }`, variables: { id: toGlobalId('Person', keyPerson) } },
-        { query: `query ($id: ID!) { node(id: $id) { ... on Person { idNumber } } }`, variables: { id: toGlobalId('Person', keyPerson) } },
-        { query: `query ($id: ID!) { node(id: $id) { id } }`, variables: { id: toGlobalId('Person', outsider) } },
+        { query: `query ($id: ID!) { node(id: $id) { ... on Person { keyPerson { category } } } }`, variables: { id: world.t.ids.id('Person', keyPerson) } },
+        { query: `query ($id: ID!) { node(id: $id) { ... on Person { idNumber } } }`, variables: { id: world.t.ids.id('Person', keyPerson) } },
+        { query: `query ($id: ID!) { node(id: $id) { id } }`, variables: { id: world.t.ids.id('Person', outsider) } },
       ]),
     });
     const [restricted, sensitive, outside] = (await response.json()) as any[];

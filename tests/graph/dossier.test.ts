@@ -178,6 +178,5 @@ describe(`the address dossier over five sources (${testDatabaseKind})`, () => {
 });
 
 async function findEventId(key: string): Promise<string> {
-  const { toGlobalId } = await import('../../src/graph/global-id.js');
-  return toGlobalId('Event', key);
+  return t.ids.id('Event', key);
 }

@@ -5,7 +5,6 @@ import { AddressResolver } from '../../src/address/address-resolver.js';
 import { countStatements } from '../../src/db/statement-counter.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { toGlobalId } from '../../src/graph/global-id.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { syncSource } from '../../src/sync/sync-source.js';
@@ -48,7 +47,7 @@ describe(`people over GraphQL, read live from the police source (${testDatabaseK
     );
     expect(errors).toBeUndefined();
     expect(data.person).toMatchObject({
-      id: toGlobalId('Person', record.GMSFHM),
+      id: t.ids.id('Person', record.GMSFHM),
       idNumber: record.GMSFHM,
       name: record.XM,
       birthDate: `${record.GMSFHM.slice(6, 10)}-${record.GMSFHM.slice(10, 12)}-${record.GMSFHM.slice(12, 14)}`,

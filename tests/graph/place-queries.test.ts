@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { toGlobalId } from '../../src/graph/global-id.js';
 import { testDatabaseKind } from '../support/test-hub.js';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -134,14 +133,14 @@ describe(`place queries over HTTP (${testDatabaseKind})`, () => {
     expect(single.data.node.id).toBe(ids[0]);
   });
 
-  it('answers null for a well-formed id of nothing, and BAD_USER_INPUT for a malformed one', async () => {
-    const missing = await t.query(`query ($id: ID!) { node(id: $id) { id } }`, { id: toGlobalId('StandardAddress', 'NOPE') });
+  it('answers null for an id of nothing, and for an id it did not make', async () => {
+    const missing = await t.query(`query ($id: ID!) { node(id: $id) { id } }`, { id: t.ids.id('StandardAddress', 'NOPE') });
     expect(missing.data.node).toBeNull();
-    const unknownType = await t.query(`query ($id: ID!) { node(id: $id) { id } }`, { id: toGlobalId('Spaceship', '1') });
+    const unknownType = await t.query(`query ($id: ID!) { node(id: $id) { id } }`, { id: t.ids.id('Spaceship', '1') });
     expect(unknownType.data.node).toBeNull();
     const bad = await t.query(`{ node(id: "not-an-id") { id } }`);
-    expect(bad.data.node).toBeNull();
-    expect(bad.errors).toEqual([expect.objectContaining({ path: ['node'], message: '"not-an-id" is not a gridgraph id', extensions: { code: 'BAD_USER_INPUT', argument: 'id' } })]);
+    expect(bad).toMatchObject({ data: { node: null } });
+    expect(bad.errors).toBeUndefined();
   });
 
   it('rejects a bad cursor and an oversized page with BAD_USER_INPUT at the field', async () => {

@@ -6,6 +6,8 @@ import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { createTestHub, type TestHub } from './test-hub.js';
 import type { TokenRequest } from '../../src/auth/mint-token.js';
 import { ALL_DEPARTMENTS, testRealm } from './test-realm.js';
+import { GLOBAL_ID_SECRET, OpaqueIds } from '../../src/graph/opaque-ids.js';
+import { loadHubSecret } from '../../src/db/hub-secret-repository.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -27,6 +29,8 @@ const DEFAULT_CALLER = { as: ALL_DEPARTMENTS, purpose: 'gridgraph test suite' };
 export interface TestServer {
   readonly hub: TestHub;
   readonly server: RunningServer;
+  /** The hub's own id sealer: for tests that must name an entity by id without asking the graph. */
+  readonly ids: OpaqueIds;
   /** POSTs one operation to /graphql, as every department with a purpose unless `caller` says otherwise. */
   query<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResponse<T>>;
   /** The headers a caller's request carries. */
@@ -54,9 +58,11 @@ export async function startTestServer(options: { connectors?: readonly Connector
     if (caller.purpose) headers['x-access-purpose'] = caller.purpose;
     return headers;
   };
+  const ids = new OpaqueIds(await loadHubSecret(hub.db, GLOBAL_ID_SECRET));
   return {
     hub,
     server,
+    ids,
     headersFor,
     async query(query, variables, caller) {
       const response = await fetch(server.url, { method: 'POST', headers: await headersFor(caller), body: JSON.stringify({ query, variables }) });

@@ -8,6 +8,21 @@ import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
 import { syncSources } from '../../sync/sync-source.js';
 import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
+import { maskIdNumber, maskName, maskPhone } from '../../access/masks.js';
+import type { FieldConflicts } from '../../sync/crosswalk-repository.js';
+
+/** A person's key and personal values, masked as DESIGN §5 masks them for a data steward. */
+const PERSON_MASKS: Record<string, (value: string) => string> = { name: maskName, phone: maskPhone };
+
+function maskedForSteward(conflict: FieldConflicts): FieldConflicts {
+  const person = conflict.kind === 'PERSON';
+  const maskKey = person ? maskIdNumber : (key: string) => key;
+  const maskValue = (person ? PERSON_MASKS[conflict.field] : undefined) ?? ((value: string) => value);
+  return {
+    ...conflict,
+    examples: conflict.examples.map((e) => ({ key: maskKey(e.key), values: e.values.map((v) => ({ ...v, value: maskValue(v.value) })) })),
+  };
+}
 
 const progress = statusLine();
 
@@ -75,7 +90,9 @@ export const qualityCommand = new Command('quality')
   .action(async (source: string | undefined, options: { json?: boolean }) => {
     await withHub(async (hub) => {
       const quality = await readQuality(hub.db, source);
-      const conflicts = source === undefined ? await readConflicts(hub.db, CONFLICT_FIELDS, 5) : [];
+      const everything = { scope: { grids: [], divisions: [], everywhere: true }, tables: connectors.flatMap((c) => c.tables.map((t) => ({ source: c.name, source_table: t.table }))) };
+      // Shown as a data steward sees them: keys and personal values masked.
+      const conflicts = source === undefined ? (await readConflicts(hub.db, CONFLICT_FIELDS, everything, 5)).map(maskedForSteward) : [];
       if (options.json) {
         console.log(JSON.stringify({ tables: quality, conflicts }));
         return;

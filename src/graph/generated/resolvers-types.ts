@@ -184,7 +184,9 @@ export type Domain =
   | 'AUDIT'
   | 'DATA'
   /** Sync and quality metadata. */
-  | 'METADATA';
+  | 'METADATA'
+  /** Plumbing that carries no data (a page's position): shown to every role that reached it, the auditor included. */
+  | 'STRUCTURE';
 
 /** 二维码门牌: the QR code printed on a door or building plate. */
 export type DoorPlate = Node & {
@@ -214,6 +216,7 @@ export type EnforcementCase = {
   category?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** 当事人: an incident or case party is restricted (L4). */
   partyName?: Maybe<Scalars['String']['output']>;
   /** When gridgraph read this record live from its source (ISO 8601): provenance. */
   readAt: Scalars['String']['output'];
@@ -230,7 +233,7 @@ export type Event = Node & {
   description?: Maybe<Scalars['String']['output']>;
   dispute?: Maybe<DisputeRecord>;
   /** Derived: seconds between consecutive recorded stages. */
-  durations: Array<EventStageDuration>;
+  durations?: Maybe<Array<EventStageDuration>>;
   enforcementCase?: Maybe<EnforcementCase>;
   gridEvent?: Maybe<GridEventRecord>;
   id: Scalars['ID']['output'];
@@ -242,7 +245,7 @@ export type Event = Node & {
   policeIncident?: Maybe<PoliceIncident>;
   records: Array<SourceRecord>;
   /** The stages recorded, in order. */
-  timeline: Array<EventStageTime>;
+  timeline?: Maybe<Array<EventStageTime>>;
 };
 
 export type EventConnection = {
@@ -263,7 +266,7 @@ export type EventParty = {
   __typename?: 'EventParty';
   organization?: Maybe<Organization>;
   person?: Maybe<Person>;
-  role: Scalars['String']['output'];
+  role?: Maybe<Scalars['String']['output']>;
 };
 
 export type EventStage =
@@ -304,7 +307,8 @@ export type FieldConflict = {
 
 export type FieldConflictExample = {
   __typename?: 'FieldConflictExample';
-  key: Scalars['String']['output'];
+  /** The entity's natural key, shown as that key's field is (`Person.idNumber` masked to most roles). */
+  key?: Maybe<Scalars['String']['output']>;
   values: Array<SourceValue>;
 };
 
@@ -345,7 +349,7 @@ export type Grid = Node & {
   kind: GridKind;
   name: Scalars['String']['output'];
   /** The grid workers serving this grid, as the governance platform registers them. */
-  workers: Array<GridWorkerRecord>;
+  workers?: Maybe<Array<GridWorkerRecord>>;
 };
 
 
@@ -438,6 +442,11 @@ export type MarketRegistration = {
   businessAddress?: Maybe<Scalars['String']['output']>;
   establishedOn?: Maybe<Scalars['String']['output']>;
   kind?: Maybe<Scalars['String']['output']>;
+  /**
+   * 法定代表人 / 经营者: a person's name. An individual business's (个体工商户)
+   * operator is a private resident, so it is classified as a name for every
+   * registration.
+   */
   legalRepresentativeName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** When gridgraph read this record live from its source (ISO 8601): provenance. */
@@ -459,9 +468,7 @@ export type Mask =
   /** `张*`, `张*明` */
   | 'NAME'
   /** `138****5678` */
-  | 'PHONE'
-  /** A value of a shared field (a conflict's value): masked as that field is. */
-  | 'SHARED_FIELD';
+  | 'PHONE';
 
 /** An object with a stable global id: `node(id:)` finds every one of them. */
 export type Node = {
@@ -564,6 +571,7 @@ export type Person = Node & {
   /** Implied by the ID number. */
   gender?: Maybe<Gender>;
   gridWorker?: Maybe<GridWorkerRecord>;
+  /** Opaque: names no ID number, and cannot be made from one. */
   id: Scalars['ID']['output'];
   idNumber: Scalars['IdNumber']['output'];
   /** Key-person status (重点人员), from the police. */
@@ -572,6 +580,8 @@ export type Person = Node & {
   name?: Maybe<Scalars['String']['output']>;
   /** Organizations this person is linked to (legal representative, member …). */
   organizations?: Maybe<Array<OrganizationRole>>;
+  /** The phone, from the first source that has one: shown masked (each department reads its own record's phone in its facet). */
+  phone?: Maybe<Scalars['String']['output']>;
   /** The police's population record, read live from the police source. */
   policeRegistration?: Maybe<PoliceRegistration>;
   /** Every live source record describing this person, with where it came from. */
@@ -967,10 +977,12 @@ export type SourceTableQuality = {
   withoutAddress: Scalars['Int']['output'];
 };
 
+/** One source's value of a shared field: shown as that field is shown (`Person.name`, `Person.phone` …). */
 export type SourceValue = {
   __typename?: 'SourceValue';
-  source: Scalars['String']['output'];
-  value: Scalars['String']['output'];
+  /** The connector that gave the value. */
+  source?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
 };
 
 /** Special-population status (特殊人群). Restricted (L4). */
@@ -1378,6 +1390,10 @@ export type PublicDirectiveArgs = {
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ValueOfFieldDirectiveArgs = { };
+
+export type ValueOfFieldDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = ValueOfFieldDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AddressResolutionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AddressResolution'] = ResolversParentTypes['AddressResolution']> = {
   address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
   candidates?: Resolver<Array<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
@@ -1508,7 +1524,7 @@ export type EventResolvers<ContextType = GraphContext, ParentType extends Resolv
   cityManagementCase?: Resolver<Maybe<ResolversTypes['CityManagementCase']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispute?: Resolver<Maybe<ResolversTypes['DisputeRecord']>, ParentType, ContextType>;
-  durations?: Resolver<Array<ResolversTypes['EventStageDuration']>, ParentType, ContextType>;
+  durations?: Resolver<Maybe<Array<ResolversTypes['EventStageDuration']>>, ParentType, ContextType>;
   enforcementCase?: Resolver<Maybe<ResolversTypes['EnforcementCase']>, ParentType, ContextType>;
   gridEvent?: Resolver<Maybe<ResolversTypes['GridEventRecord']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1517,7 +1533,7 @@ export type EventResolvers<ContextType = GraphContext, ParentType extends Resolv
   parties?: Resolver<Maybe<Array<ResolversTypes['EventParty']>>, ParentType, ContextType>;
   policeIncident?: Resolver<Maybe<ResolversTypes['PoliceIncident']>, ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
-  timeline?: Resolver<Array<ResolversTypes['EventStageTime']>, ParentType, ContextType>;
+  timeline?: Resolver<Maybe<Array<ResolversTypes['EventStageTime']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1536,7 +1552,7 @@ export type EventEdgeResolvers<ContextType = GraphContext, ParentType extends Re
 export type EventPartyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventParty'] = ResolversParentTypes['EventParty']> = {
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
-  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type EventStageDurationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventStageDuration'] = ResolversParentTypes['EventStageDuration']> = {
@@ -1556,7 +1572,7 @@ export type FieldConflictResolvers<ContextType = GraphContext, ParentType extend
 };
 
 export type FieldConflictExampleResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FieldConflictExample'] = ResolversParentTypes['FieldConflictExample']> = {
-  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   values?: Resolver<Array<ResolversTypes['SourceValue']>, ParentType, ContextType>;
 };
 
@@ -1582,7 +1598,7 @@ export type GridResolvers<ContextType = GraphContext, ParentType extends Resolve
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['GridKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  workers?: Resolver<Array<ResolversTypes['GridWorkerRecord']>, ParentType, ContextType>;
+  workers?: Resolver<Maybe<Array<ResolversTypes['GridWorkerRecord']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1731,6 +1747,7 @@ export type PersonResolvers<ContextType = GraphContext, ParentType extends Resol
   keyPerson?: Resolver<Maybe<ResolversTypes['KeyPersonRecord']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organizations?: Resolver<Maybe<Array<ResolversTypes['OrganizationRole']>>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   policeRegistration?: Resolver<Maybe<ResolversTypes['PoliceRegistration']>, ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
   residence?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType>;
@@ -1900,8 +1917,8 @@ export type SourceTableQualityResolvers<ContextType = GraphContext, ParentType e
 };
 
 export type SourceValueResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SourceValue'] = ResolversParentTypes['SourceValue']> = {
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SpecialPopulationRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SpecialPopulationRecord'] = ResolversParentTypes['SpecialPopulationRecord']> = {
@@ -2040,4 +2057,5 @@ export type DirectiveResolvers<ContextType = GraphContext> = {
   filters?: FiltersDirectiveResolver<any, any, ContextType>;
   key?: KeyDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
+  valueOfField?: ValueOfFieldDirectiveResolver<any, any, ContextType>;
 };

@@ -13,14 +13,14 @@ function readTime(value: string | null | undefined, argument: string): Date | un
 /** The audit log, for the auditor role: "who looked at resident X", and the chain's integrity. */
 export const auditResolvers: Resolvers = {
   Query: {
-    auditLog: (_, { filter, ...page }, { db }) => {
+    auditLog: (_, { filter, ...page }, { db, ids }) => {
       const where: AuditFilter = {
         subjectIdNumber: filter?.subjectIdNumber ?? undefined,
         actor: filter?.actor ?? undefined,
         from: readTime(filter?.from, 'from'),
         to: readTime(filter?.to, 'to'),
       };
-      return paginate(page, (row) => row.sequence, (before, limit) => pageAuditLog(db, where, before, limit), () => countAuditLog(db, where));
+      return paginate(ids, page, (row) => row.sequence, (before, limit) => pageAuditLog(db, where, before, limit), () => countAuditLog(db, where));
     },
     auditChain: (_, __, { db }) => verifyAuditChain(db),
   },

@@ -8,10 +8,10 @@ import { countEntityKeys, countEntityKeysAt, countListedIn, type EntityFilter, p
 import { type PageArgs, paginate } from '../connection.js';
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { fromGlobalId, toGlobalId } from '../global-id.js';
 import type { EntityRef, RoleOf } from '../parents.js';
 import { CreditCodeScalar, IdNumberScalar } from '../scalars.js';
 import { ENTITY } from '../../access/enforce.js';
+import { sourceValue } from '../source-value.js';
 
 /** The GraphQL type of each kind of entity; objects take theirs from their table's mapping. */
 const TYPE_OF: Record<Exclude<EntityKind, 'OBJECT'>, string> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
@@ -72,14 +72,22 @@ async function addressOf(entity: EntityRef, context: GraphContext) {
   return record === undefined ? null : context.loaders.addressByCode.load(record.address_code!);
 }
 
-/** Sources disagreeing on a shared field, from the values the last sync copied into the crosswalk. */
+/** The records behind an entity that the caller may know exist, in precedence order. */
+async function knownRecordsOf(entity: EntityRef, context: GraphContext): Promise<CrosswalkRow[]> {
+  return (await recordsOf(entity, context)).filter((record) => context.access.mayKnowRecord(record));
+}
+
+/**
+ * Sources disagreeing on a shared field, from the values the last sync copied
+ * into the crosswalk, among the records the caller may know of. Each value is
+ * shown as the entity's field it is a value of (`Person.name`), owned by its
+ * source.
+ */
 async function conflictsOf(entity: EntityRef, context: GraphContext) {
-  const records = await recordsOf(entity, context);
+  const records = await knownRecordsOf(entity, context);
   return CONFLICT_FIELDS[entity.kind].flatMap((field) => {
-    const values = records.flatMap((r) => (r.shared?.[field] ? [{ source: r.source, value: r.shared[field] }] : []));
-    // Each value names its field and entity: its mask and its audit record depend on them.
-    const tagged = values.map((value) => ({ ...value, field, [ENTITY]: entity }));
-    return new Set(values.map((v) => v.value)).size > 1 ? [{ field, values: tagged }] : [];
+    const values = records.flatMap((r) => (r.shared?.[field] ? [sourceValue(entity, field, r.source, r.shared[field])] : []));
+    return new Set(values.map((v) => v.value)).size > 1 ? [{ field, values }] : [];
   });
 }
 
@@ -108,10 +116,11 @@ function entityPage(
   page: PageArgs,
   fetch: (after: string | undefined, limit: number) => Promise<{ entities: EntityWithRecords[]; total?: number }>,
   count: () => Promise<number>,
-  { loaders, access }: GraphContext,
+  { loaders, access, ids }: GraphContext,
 ) {
   let total: number | undefined;
   return paginate<EntityRef>(
+    ids,
     page,
     (entity) => entity.key,
     async (after, limit) => {
@@ -157,7 +166,7 @@ async function existing(kind: EntityKind, key: string, { loaders }: GraphContext
 
 /** The fields every entity type has. */
 const common = {
-  records: (entity: EntityRef, _: unknown, context: GraphContext) => recordsOf(entity, context),
+  records: (entity: EntityRef, _: unknown, context: GraphContext) => knownRecordsOf(entity, context),
   address: (entity: EntityRef, _: unknown, context: GraphContext) => addressOf(entity, context),
 };
 
@@ -169,8 +178,8 @@ export const entityResolvers: Resolvers = {
     person: (_, { idNumber }, context) => existing('PERSON', idNumber, context),
     organization: (_, { creditCode }, context) => existing('ORGANIZATION', creditCode, context),
     event: (_, { id }, context) => {
-      const { type, key } = fromGlobalId(id);
-      return type === 'Event' ? existing('EVENT', key, context) : null;
+      const parsed = context.ids.parseId(id);
+      return parsed?.type === 'Event' ? existing('EVENT', parsed.key, context) : null;
     },
     people: (_, { nameContains, ...page }, context) =>
       listPage('PERSON', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
@@ -180,7 +189,7 @@ export const entityResolvers: Resolvers = {
       listPage('EVENT', category ? { sharedEquals: { field: 'category', value: category } } : {}, page, context),
   },
   Person: {
-    id: (person) => toGlobalId('Person', person.key),
+    id: (person, _, { ids }) => ids.id('Person', person.key),
     idNumber: (person) => person.key,
     birthDate: (person) => {
       const check = checkIdNumber(person.key);
@@ -191,6 +200,7 @@ export const entityResolvers: Resolvers = {
       return check.valid ? check.gender : 'MALE';
     },
     name: (person, _, context) => sharedValue(person, 'name', context),
+    phone: (person, _, context) => sharedValue(person, 'phone', context),
     residence: (person, _, context) => addressOf(person, context),
     records: common.records,
     organizations: (person, _, context) => linked(person, 'to', 'ORGANIZATION', context),
@@ -198,7 +208,7 @@ export const entityResolvers: Resolvers = {
     conflicts: (person, _, context) => conflictsOf(person, context),
   },
   Organization: {
-    id: (organization) => toGlobalId('Organization', organization.key),
+    id: (organization, _, { ids }) => ids.id('Organization', organization.key),
     creditCode: (organization) => organization.key,
     name: (organization, _, context) => sharedValue(organization, 'name', context),
     kind: (organization, _, context) => sharedValue(organization, 'kind', context),
@@ -212,7 +222,7 @@ export const entityResolvers: Resolvers = {
     conflicts: (organization, _, context) => conflictsOf(organization, context),
   },
   Event: {
-    id: (event) => toGlobalId('Event', event.key),
+    id: (event, _, { ids }) => ids.id('Event', event.key),
     key: (event) => event.key,
     category: (event, _, context) => sharedValue(event, 'category', context),
     description: (event, _, context) => sharedValue(event, 'description', context),
@@ -333,7 +343,7 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
       }
       if (mapping.entity === 'OBJECT') {
         Object.assign(resolvers[type], {
-          id: (object: EntityRef) => toGlobalId(type, object.key),
+          id: (object: EntityRef, _: unknown, { ids }: GraphContext) => ids.id(type, object.key),
           key: (object: EntityRef) => object.key,
           kind: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'kind', context),
           name: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'name', context),

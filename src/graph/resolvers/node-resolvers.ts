@@ -1,6 +1,5 @@
 import type { GraphContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { fromGlobalId } from '../global-id.js';
 import { doorPlateOf } from '../parents.js';
 
 type Finder = (key: string, context: GraphContext) => Promise<object | null>;
@@ -27,10 +26,11 @@ const NODE_TYPE = Symbol('nodeType');
 export function nodeResolversFor(entityFinders: Record<string, Finder>): Resolvers {
   const finders = { ...placeFinders, ...entityFinders };
   const findNode = async (id: string, context: GraphContext): Promise<object | null> => {
-    const { type, key } = fromGlobalId(id);
-    const find = finders[type];
+    // An id this hub did not make (made up, altered, or a cursor) finds nothing, as a missing entity does.
+    const { type, key } = context.ids.parseId(id) ?? {};
+    const find = type === undefined ? undefined : finders[type];
     if (find === undefined) return null;
-    const found = await find(key, context);
+    const found = await find(key!, context);
     return found && Object.assign(Object.create(found), { [NODE_TYPE]: type });
   };
   return {
