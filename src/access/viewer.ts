@@ -64,10 +64,12 @@ export const ANONYMOUS: Viewer = {
  * registry by viewerFromToken.
  */
 export function viewerFromClaims(claims: TokenClaims, purpose?: string): Viewer {
+  // The audit log records who asked: a token that does not say is not one to answer.
+  if (typeof claims.sub !== 'string' || claims.sub.trim() === '') throw invalidToken('invalid token (claim sub missing)');
   const { roles, grids, communities, streets, districts } = checkAreaClaims(claims as Record<string, unknown>);
   const trimmed = purpose?.trim();
   return {
-    subject: typeof claims.sub === 'string' ? claims.sub : 'unknown',
+    subject: claims.sub,
     name: typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined,
     anonymous: false,
     roles,

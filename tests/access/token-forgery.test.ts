@@ -1,10 +1,14 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { exportJWK } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressInScope } from '../../src/access/row-scope.js';
 import { ROLES, type Role } from '../../src/access/roles.js';
 import type { AreaScope } from '../../src/access/viewer.js';
 import { mintToken } from '../../src/auth/mint-token.js';
+import { keycloakVerifier } from '../../src/auth/token-verifier.js';
 import { testDatabaseKind } from '../support/test-hub.js';
 import { testRealm } from '../support/test-realm.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -115,6 +119,7 @@ describe(`token forgery (${testDatabaseKind})`, () => {
       ['district_code missing', forge(role('dept-police', {})), /district_code/],
       ['district_code [{}] beside a good one', forge(role('dept-police', { district_code: [place.district, {}] })), /district_code/],
       ['a malformed claim the role does not use', forge(claims({ community_code: [''] })), /community_code/],
+      ['no sub', forge(claims({ sub: undefined })), /sub/],
       ['realm_access.roles as a string', forge(claims({ realm_access: { roles: 'dept-police' } })), /realm_access/],
     ];
 
@@ -196,5 +201,37 @@ describe(`token forgery (${testDatabaseKind})`, () => {
     expect(addressInScope(scope({ communities: [place.district, place.street, ''] }), address)).toBe(false);
     expect(addressInScope(scope({ streets: [place.district, place.community, ''] }), address)).toBe(false);
     expect(addressInScope(scope({ districts: [place.district.slice(0, 4), place.street, ''] }), address)).toBe(false);
+  });
+});
+
+describe('token checks in production mode (keys from a realm certificate endpoint)', () => {
+  it('refuses the same forgeries as the development realm: no exp, future nbf or iat, unknown kid, alg none, HS256', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const certs = http.createServer(async (req, res) => {
+      if (req.url !== '/realms/city/protocol/openid-connect/certs') return void res.writeHead(404).end();
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'city-key', alg: 'RS256', use: 'sig' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => certs.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(certs.address() as AddressInfo).port}`;
+      const verifier = keycloakVerifier({ authServerUrl: base, realm: 'city', clientId: 'gridgraph', minTimeBetweenJwksRequests: 0.001 });
+      const city = (changes: Record<string, unknown> = {}) => claims({ iss: `${base}/realms/city`, aud: 'gridgraph', ...changes });
+      const good = forge(city(), { key: privateKey, kid: 'city-key' });
+      expect((await verifier.verify(good)).sub).toBe('forger');
+      const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+      const forgeries: [string, string, RegExp][] = [
+        ['no exp', forge(city({ exp: undefined }), { key: privateKey, kid: 'city-key' }), /exp/],
+        ['nbf 2 min ahead', forge(city({ nbf: now() + 120 }), { key: privateKey, kid: 'city-key' }), /nbf/],
+        ['iat 2 min ahead', forge(city({ iat: now() + 120 }), { key: privateKey, kid: 'city-key' }), /iat/],
+        ['unknown kid', forge(city(), { key: privateKey, kid: 'retired-key' }), /./],
+        ['alg none', forge(city(), { alg: 'none', kid: 'city-key' }), /algorithm/],
+        ['HS256, public key PEM as secret', forge(city(), { alg: 'HS256', kid: 'city-key', hmacSecret: publicPem }), /algorithm/],
+        ['foreign key, realm kid', forge(city(), { kid: 'city-key' }), /signature/],
+      ];
+      for (const [name, token, reason] of forgeries) await expect(verifier.verify(token), name).rejects.toThrow(reason);
+    } finally {
+      certs.close();
+    }
   });
 });

@@ -60,6 +60,6 @@ describe('viewers from token claims', () => {
     expect(viewer.roles).toEqual(['grid-worker', 'street-staff']);
     expect(viewer.scope).toEqual({ grids: ['G1', 'G2'], communities: [], streets: ['320102001'], districts: [], everywhere: false });
     expect(viewer.purpose).toBe('case 7');
-    expect(viewerFromClaims({ realm_access: { roles: ['auditor'] } }).scope).toMatchObject({ grids: [], communities: [], streets: [], districts: [] });
+    expect(viewerFromClaims({ sub: 'u2', realm_access: { roles: ['auditor'] } }).scope).toMatchObject({ grids: [], communities: [], streets: [], districts: [] });
   });
 });
