@@ -20,7 +20,7 @@ function viewerClasses(): Viewer[] {
   const classes: Viewer[] = [];
   for (const role of Object.keys(ROLES) as Role[]) {
     for (const purpose of [undefined, 'schema check']) {
-      classes.push({ subject: 'schema-check', anonymous: false, roles: [role], scope: { grids: [], divisions: [], everywhere: false }, purpose });
+      classes.push({ subject: 'schema-check', anonymous: false, roles: [role], scope: { grids: [], communities: [], streets: [], districts: [], everywhere: false }, purpose });
     }
   }
   return classes;

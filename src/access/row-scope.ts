@@ -3,19 +3,37 @@ import type { EntityKind } from '../connectors/connector.js';
 import type { HubSchema, StandardAddressRow } from '../db/hub-schema.js';
 import type { AreaScope } from './viewer.js';
 
-/** Whether an address lies in the caller's area: in one of their grids, or under one of their divisions. */
+/**
+ * How long each division level's code is: an address's street is the first 9
+ * digits of its 12-digit community code, its district the first 6. The claims
+ * were checked for these lengths (area-claims.ts), so comparing the address's
+ * code cut to a level with a claim of that level is exact equality — never a
+ * prefix match that a shorter or empty claim could widen.
+ */
+const STREET_DIGITS = 9;
+const DISTRICT_DIGITS = 6;
+
+/** Whether an address lies in the caller's area: its grid, community, street or district is one of theirs. */
 export function addressInScope(scope: AreaScope, address: Pick<StandardAddressRow, 'grid_code' | 'division_code'>): boolean {
   if (scope.everywhere) return true;
   if (address.grid_code !== null && scope.grids.includes(address.grid_code)) return true;
-  return scope.divisions.some((division) => address.division_code.startsWith(division));
+  const community = address.division_code;
+  return (
+    scope.communities.includes(community) ||
+    scope.streets.includes(community.slice(0, STREET_DIGITS)) ||
+    scope.districts.includes(community.slice(0, DISTRICT_DIGITS))
+  );
 }
 
 /** The same test in SQL, over the `standard_address` columns of `table` (its name or alias). */
 export function addressScopeSql(scope: AreaScope, table = 'standard_address'): RawBuilder<boolean> {
   if (scope.everywhere) return sql<boolean>`true`;
+  const division = sql.ref(`${table}.division_code`);
   const conditions: RawBuilder<unknown>[] = [];
   if (scope.grids.length > 0) conditions.push(sql`${sql.ref(`${table}.grid_code`)} in (${sql.join(scope.grids)})`);
-  for (const division of scope.divisions) conditions.push(sql`${sql.ref(`${table}.division_code`)} like ${`${division}%`}`);
+  if (scope.communities.length > 0) conditions.push(sql`${division} in (${sql.join(scope.communities)})`);
+  if (scope.streets.length > 0) conditions.push(sql`left(${division}, ${sql.lit(STREET_DIGITS)}) in (${sql.join(scope.streets)})`);
+  if (scope.districts.length > 0) conditions.push(sql`left(${division}, ${sql.lit(DISTRICT_DIGITS)}) in (${sql.join(scope.districts)})`);
   return conditions.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(conditions, sql` or `)})`;
 }
 

@@ -1,10 +1,23 @@
-import { isRole, type Role } from './roles.js';
+import { invalidToken } from '../auth/invalid-token.js';
+import { checkAreaClaims } from './area-claims.js';
+import type { Role } from './roles.js';
 
-/** Where a caller's rows may come from: grids, or divisions by code prefix. Empty means nowhere. */
+/**
+ * Where a caller's rows may come from. Each list holds codes of one level, and
+ * an address is inside when its code at that level equals one of them — exact
+ * equality, never a prefix: an address's grid; its community (its 12-digit
+ * division code); its street (the first 9 digits); its district (the first 6).
+ * All empty means nowhere.
+ */
 export interface AreaScope {
+  /** Registry grid codes (grid workers). */
   readonly grids: readonly string[];
-  /** Community (12 digits), street (9) or district (6) codes: an address is inside when its community code starts with one. */
-  readonly divisions: readonly string[];
+  /** 12-digit community codes (community staff). */
+  readonly communities: readonly string[];
+  /** 9-digit street codes (street staff). */
+  readonly streets: readonly string[];
+  /** 6-digit district codes (district-wide roles). */
+  readonly districts: readonly string[];
   /** Every address: only the anonymous door-plate view, which sees public fields of the plate it names. */
   readonly everywhere: boolean;
 }
@@ -21,49 +34,60 @@ export interface Viewer {
   readonly purpose?: string;
 }
 
-/** The scope claims a token carries (Keycloak user attributes mapped into the token; see deploy/keycloak). */
+/**
+ * The claims of a verified token that gridgraph reads. Their shapes are what
+ * the realm's mappers write, but nothing is trusted before checkAreaClaims.
+ */
 export interface TokenClaims {
   sub?: string;
   preferred_username?: string;
   realm_access?: { roles?: string[] };
-  grid_codes?: string | string[];
-  community_code?: string | string[];
-  street_code?: string | string[];
-  district_code?: string | string[];
+  grid_codes?: string[];
+  community_code?: string[];
+  street_code?: string[];
+  district_code?: string[];
 }
 
 export const ANONYMOUS: Viewer = {
   subject: 'anonymous',
   anonymous: true,
   roles: [],
-  scope: { grids: [], divisions: [], everywhere: true },
+  scope: { grids: [], communities: [], streets: [], districts: [], everywhere: true },
 };
 
-const list = (claim: string | string[] | undefined): string[] => (claim === undefined ? [] : Array.isArray(claim) ? claim : [claim]);
-
 /**
- * The viewer a verified token describes. Each role's row scope comes from its
- * own claim: grid workers from `grid_codes`, community and street staff from
- * `community_code` / `street_code`, the district roles from `district_code`.
- * A role whose claim is missing sees no rows.
+ * The viewer a verified token describes; throws an invalid-token error when a
+ * claim is malformed or missing (see checkAreaClaims). Each role's row scope
+ * comes from its own claim: grid workers from `grid_codes`, community and
+ * street staff from `community_code` / `street_code`, the district roles from
+ * `district_code`. Grid codes are checked for shape here and against the
+ * registry by viewerFromToken.
  */
 export function viewerFromClaims(claims: TokenClaims, purpose?: string): Viewer {
-  const roles = (claims.realm_access?.roles ?? []).filter(isRole);
-  const grids = new Set<string>();
-  const divisions = new Set<string>();
-  for (const role of roles) {
-    if (role === 'grid-worker') list(claims.grid_codes).forEach((code) => grids.add(code));
-    else if (role === 'community-staff') list(claims.community_code).forEach((code) => divisions.add(code));
-    else if (role === 'street-staff') list(claims.street_code).forEach((code) => divisions.add(code));
-    else if (role !== 'auditor') list(claims.district_code).forEach((code) => divisions.add(code));
-  }
+  // The audit log records who asked: a token that does not say is not one to answer.
+  if (typeof claims.sub !== 'string' || claims.sub.trim() === '') throw invalidToken('invalid token (claim sub missing)');
+  const { roles, grids, communities, streets, districts } = checkAreaClaims(claims as Record<string, unknown>);
   const trimmed = purpose?.trim();
   return {
-    subject: claims.sub ?? 'unknown',
-    name: claims.preferred_username,
+    subject: claims.sub,
+    name: typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined,
     anonymous: false,
     roles,
-    scope: { grids: [...grids], divisions: [...divisions], everywhere: false },
+    scope: { grids, communities, streets, districts, everywhere: false },
     purpose: trimmed ? trimmed.slice(0, 200) : undefined,
   };
+}
+
+/** Which of some grid codes the registry holds (grid-repository's findExistingGridCodes over the hub). */
+export type GridLookup = (codes: readonly string[]) => Promise<Set<string>>;
+
+/** viewerFromClaims, and every grid the token names must exist in the registry: an unknown grid is no area, so no valid token. */
+export async function viewerFromToken(claims: TokenClaims, purpose: string | undefined, existingGrids: GridLookup): Promise<Viewer> {
+  const viewer = viewerFromClaims(claims, purpose);
+  const named = viewer.scope.grids;
+  if (named.length > 0) {
+    const found = await existingGrids(named);
+    if (named.some((code) => !found.has(code))) throw invalidToken('invalid token (claim grid_codes names a grid that is not in the registry)');
+  }
+  return viewer;
 }

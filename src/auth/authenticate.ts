@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
-import { ANONYMOUS, type Viewer, viewerFromClaims } from '../access/viewer.js';
+import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
+import { isInvalidToken } from './invalid-token.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
@@ -14,10 +15,12 @@ export function viewerOf(res: Response): Viewer {
 /**
  * Verifies the bearer token, if there is one. No token: the anonymous viewer,
  * which may only use the public door-plate view (the GraphQL layer answers 401
- * for anything else). A token that does not verify: 401 with
- * `WWW-Authenticate: Bearer` and the reason, never a 403.
+ * for anything else). A token that does not verify, or whose roles and area
+ * claims do not describe a viewer (viewerFromToken): 401 with
+ * `WWW-Authenticate: Bearer` and the reason, never a 403 and never a smaller
+ * or wider area than the token claims.
  */
-export function authenticate(verifier: TokenVerifier): RequestHandler {
+export function authenticate(verifier: TokenVerifier, existingGrids: GridLookup): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') {
@@ -30,13 +33,22 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
       unauthenticated(res, 'invalid_request', 'the Authorization header must be "Bearer <token>"');
       return;
     }
+    let claims: TokenClaims;
     try {
-      const claims = await verifier.verify(match[1]);
-      res.locals.viewer = viewerFromClaims(claims, req.get(PURPOSE_HEADER));
-      next();
+      claims = await verifier.verify(match[1]);
     } catch (error) {
       unauthenticated(res, 'invalid_token', describe(error));
+      return;
     }
+    try {
+      res.locals.viewer = await viewerFromToken(claims, req.get(PURPOSE_HEADER), existingGrids);
+    } catch (error) {
+      // A malformed claim is the token's fault; a registry that cannot be read is ours.
+      if (isInvalidToken(error)) unauthenticated(res, 'invalid_token', describe(error));
+      else unavailable(res, error);
+      return;
+    }
+    next();
   };
 }
 
@@ -51,4 +63,10 @@ export function unauthenticated(res: Response, error: string, description: strin
     .status(401)
     .set('WWW-Authenticate', `Bearer realm="gridgraph", error="${error}", error_description="${description}"`)
     .json({ errors: [{ message: `unauthenticated: ${description}`, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+}
+
+/** The grid registry could not be read: no viewer can be built, so nothing is answered (fail closed), and nothing internal is told. */
+function unavailable(res: Response, error: unknown): void {
+  if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] could not check a token\'s grids:', error);
+  res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL } }] });
 }

@@ -37,15 +37,18 @@ export function loadDevRealm(dataDir: string): DevRealm {
   }
   const privateKey = createPrivateKey(fs.readFileSync(file, 'utf8'));
   const publicDer = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const keyId = createHash('sha256').update(publicDer).digest('base64url').slice(0, 16);
   return {
     settings: {
       authServerUrl: DEV_AUTH_SERVER_URL,
       realm: DEV_REALM_NAME,
       clientId: CLIENT_ID,
       realmPublicKey: publicDer.toString('base64'),
+      // The realm has one key: a token naming any other key id was not signed by it.
+      realmKeyId: keyId,
     },
     issuer: `${DEV_AUTH_SERVER_URL}/realms/${DEV_REALM_NAME}`,
     privateKey,
-    keyId: createHash('sha256').update(publicDer).digest('base64url').slice(0, 16),
+    keyId,
   };
 }

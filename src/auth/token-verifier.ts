@@ -1,5 +1,6 @@
 import Keycloak from 'keycloak-connect';
 import type { TokenClaims } from '../access/viewer.js';
+import { checkTokenEnvelope } from './token-checks.js';
 
 /** Where tokens come from: a Keycloak realm (production) or the development realm. */
 export interface KeycloakSettings {
@@ -10,6 +11,8 @@ export interface KeycloakSettings {
   readonly clientId: string;
   /** The realm's public key (base64 DER). Given: verified locally. Absent: keys come from the realm's certificate endpoint, refetched when a token names an unknown key id (rotation). */
   readonly realmPublicKey?: string;
+  /** With `realmPublicKey`: the key id tokens must name; a token naming another is rejected. */
+  readonly realmKeyId?: string;
   /** Seconds between two fetches of the certificate endpoint. @default 10 */
   readonly minTimeBetweenJwksRequests?: number;
 }
@@ -20,10 +23,13 @@ export interface TokenVerifier {
 }
 
 /**
- * keycloak-connect in bearer-only mode does the checking: signature (local key
- * or the realm's JWKS with rotation), expiry, `typ`, issuer and audience. We use
- * its grant manager directly rather than `keycloak.protect()`, which answers a
- * bad token with 403; gridgraph answers 401 (see authenticate.ts).
+ * The verifier of both modes, production and development realm. First
+ * checkTokenEnvelope (token-checks.ts) does what keycloak-connect leaves out —
+ * algorithm, key id, `exp` required, `nbf` and `iat` — then keycloak-connect in
+ * bearer-only mode checks the signature (local key or the realm's JWKS with
+ * rotation), expiry, `typ`, issuer and audience. We use its grant manager
+ * directly rather than `keycloak.protect()`, which answers a bad token with
+ * 403; gridgraph answers 401 (see authenticate.ts).
  */
 export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
   const keycloak = new Keycloak(
@@ -42,27 +48,9 @@ export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
   );
   return {
     async verify(token) {
-      if (!isCompactJwt(token)) throw new Error('malformed token (not a signed JWT)');
+      checkTokenEnvelope(token, { keyId: settings.realmPublicKey === undefined ? undefined : settings.realmKeyId });
       const grant = await keycloak.grantManager.createGrant({ access_token: token } as never);
       return (grant.access_token as unknown as { content: TokenClaims }).content;
     },
   };
-}
-
-/**
- * keycloak-connect reads a token it cannot parse as one that expired at 0, so
- * "not-a-token" would be answered "invalid token (expired)". Checking the shape
- * first gives the caller the true reason.
- */
-function isCompactJwt(token: string): boolean {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+={0,2}$/.test(part))) return false;
-  try {
-    return [parts[0], parts[1]].every((part) => {
-      const decoded: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-      return typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded);
-    });
-  } catch {
-    return false;
-  }
 }

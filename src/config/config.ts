@@ -19,6 +19,8 @@ export interface Config {
   readonly sourceTimeoutMs: number;
   /** Size of the hub's connection pool on a server. `DATABASE_POOL_SIZE`, default 10; the embedded default always uses one connection (see EMBEDDED_POOL_SIZE). */
   readonly poolSize: number;
+  /** Callers without a token may introspect the schema (`__schema`, `__type`); for development. `GRIDGRAPH_ANONYMOUS_INTROSPECTION`, default off. */
+  readonly anonymousIntrospection: boolean;
   /**
    * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
@@ -48,6 +50,7 @@ export function readConfig(env: Env = process.env): Config {
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     keycloak: readKeycloak(env),
+    anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
   });
 }
 

@@ -40,6 +40,15 @@ interface LockFile {
  */
 export const EMBEDDED_POOL_SIZE = 1;
 
+/**
+ * The only address the embedded database listens on. pglite-socket (0.2.x) has
+ * no authentication: it hands the client's startup message to PGlite, which
+ * answers AuthenticationOk to any user, so a password cannot be required.
+ * Binding to loopback keeps other machines out; any user of *this* machine can
+ * still connect (README § Access model, "The embedded database's port").
+ */
+export const EMBEDDED_HOST = '127.0.0.1';
+
 export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
   if (dataDir === undefined) return serve(await PGlite.create('memory://'), undefined);
   await fs.mkdir(dataDir, { recursive: true });
@@ -83,7 +92,7 @@ async function serve(
   const port = await freeLoopbackPort();
   // PGlite runs one query at a time; the socket server queues queries from
   // several connections and keeps a transaction on the connection that began it.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
+  const server = new PGLiteSocketServer({ db, host: EMBEDDED_HOST, port, maxConnections: 64 });
   await server.start();
   if (lock !== undefined) {
     await lock.handle.writeFile(JSON.stringify({ pid: process.pid, port } satisfies LockFile));
@@ -108,7 +117,7 @@ function guestOf(port: number): EmbeddedPostgres {
 }
 
 function urlFor(port: number): string {
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return `postgres://postgres@${EMBEDDED_HOST}:${port}/postgres`;
 }
 
 async function readLock(lockPath: string): Promise<LockFile | undefined> {
@@ -131,7 +140,7 @@ function isAlive(pid: number): boolean {
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host: EMBEDDED_HOST, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -144,7 +153,7 @@ function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.listen(0, EMBEDDED_HOST, () => {
       const { port } = probe.address() as net.AddressInfo;
       probe.close(() => resolve(port));
     });

@@ -2,7 +2,7 @@ import type { AddressLevel, GridKind } from '../db/hub-schema.js';
 import type { AddressRecord, DivisionNames, GridRecord, RowProblem, SourceRow } from './registry-records.js';
 
 /** Codes of the registry (address, grid, door plate): letters, digits, `-` and `_`, at most 64. */
-const REGISTRY_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+export const REGISTRY_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 const DIVISION_CODE = /^\d{12}$/;
 const GRID_KINDS: readonly GridKind[] = ['RESIDENTIAL', 'DEDICATED'];
 

@@ -5,17 +5,26 @@ import { ErrorCode } from '../errors/error-code.js';
 import type { GraphContext } from '../graph/context.js';
 import { nonPublicFields } from '../access/public-view.js';
 
-/** What a caller without a token may ask for: the public door-plate view, and the schema itself. */
-const ANONYMOUS_ROOT_FIELDS = new Set(['doorPlate', '__typename', '__schema', '__type']);
+/** What a caller without a token may ask for: the public door-plate view. */
+const ANONYMOUS_ROOT_FIELDS = new Set(['doorPlate', '__typename']);
+/** The schema itself: open to callers without a token only when configured (development). */
+const INTROSPECTION_ROOT_FIELDS = ['__schema', '__type'];
+
+export interface AccessPluginOptions {
+  /** Callers without a token may introspect the schema. `GRIDGRAPH_ANONYMOUS_INTROSPECTION`. @default false */
+  readonly anonymousIntrospection?: boolean;
+}
 
 /**
  * The request-level half of access control. Before execution: a caller without
- * a token asking for anything but the door-plate view gets 401 with
- * `WWW-Authenticate: Bearer`. Before the response leaves: the audit records of
- * every unmasked L3/L4 value it carries are written; if they cannot be, the
- * response is withheld (FORBIDDEN) — fail closed.
+ * a token asking for anything but the door-plate view — the schema included,
+ * unless `anonymousIntrospection` — gets 401 with `WWW-Authenticate: Bearer`.
+ * Before the response leaves: the audit records of every unmasked L3/L4 value
+ * it carries are written; if they cannot be, the response is withheld
+ * (FORBIDDEN) — fail closed.
  */
-export function accessPlugin(): ApolloServerPlugin<GraphContext> {
+export function accessPlugin(options: AccessPluginOptions = {}): ApolloServerPlugin<GraphContext> {
+  const anonymousRootFields = new Set([...ANONYMOUS_ROOT_FIELDS, ...(options.anonymousIntrospection ? INTROSPECTION_ROOT_FIELDS : [])]);
   return {
     async requestDidStart() {
       return {
@@ -24,7 +33,7 @@ export function accessPlugin(): ApolloServerPlugin<GraphContext> {
           const fragments = new Map(
             document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
           );
-          const outside = rootFields(operation, fragments).filter((name) => !ANONYMOUS_ROOT_FIELDS.has(name));
+          const outside = rootFields(operation, fragments).filter((name) => !anonymousRootFields.has(name));
           if (outside.length === 0) outside.push(...nonPublicFields(schema, document));
           if (operation.operation !== 'query' || outside.length > 0) {
             throw new GraphQLError(`a bearer token is required for ${outside.join(', ') || operation.operation}; without one only doorPlate(code:) is open`, {

@@ -36,6 +36,9 @@ export function graphiqlAssets(): Router {
 /** The page a browser gets at the GraphQL URL. The default query shows the place graph. */
 export function graphiqlPage(endpoint: string): string {
   const defaultQuery = `# gridgraph. Run this, then follow the graph: a door plate, its address, the rooms below.
+# Without a token only doorPlate(code:) answers, and the schema is not shown: put
+# {"Authorization": "Bearer <token>"} under Headers (gridgraph token --role … mints one),
+# then "Re-fetch GraphQL schema" (the ⟳ button) for completion and docs.
 {
   resolveAddress(text: "南京市玄武区长江路6号1栋2单元301室") {
     status confidence reason

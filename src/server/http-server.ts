@@ -23,6 +23,7 @@ import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { findExistingGridCodes } from '../registry/grid-repository.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -38,6 +39,8 @@ export interface ServerOptions {
   readonly host?: string;
   /** Checks bearer tokens: keycloak-connect against the production realm or the development realm (see auth-config.ts). */
   readonly verifier: TokenVerifier;
+  /** Let callers without a token introspect the schema (`__schema`, `__type`): for development only. @default false */
+  readonly anonymousIntrospection?: boolean;
 }
 
 /** A running gridgraph HTTP server. */
@@ -67,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false })],
   });
   await apollo.start();
   const sources = options.sources ?? [];
@@ -97,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   app.use(
     GRAPHQL_PATH,
-    authenticate(options.verifier),
+    authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes)),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>

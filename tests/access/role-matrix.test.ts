@@ -329,7 +329,9 @@ describe(`the role × field matrix (${testDatabaseKind})`, () => {
   }
 
   it('shows every role nothing outside its area: the records read as missing, without an error', async () => {
-    const elsewhere = { grids: ['NO-SUCH-GRID'], communities: ['999999999999'], streets: ['999999999'], districts: ['999999'] };
+    // A grid claim must name a registered grid (else the token is invalid): one none of the chosen records lies in.
+    const { rows: others } = await sql<{ code: string }>`select code from grid where code not in (${sql.join(area.grids)}) order by code limit 1`.execute(world.hub.db);
+    const elsewhere = { grids: [others[0].code], communities: ['999999999999'], streets: ['999999999'], districts: ['999999'] };
     for (const role of (Object.keys(ROLES) as Role[]).filter((r) => r !== 'auditor')) {
       const answer = await world.t.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { __typename } }`, { ids }, { as: tokenFor(role, elsewhere), purpose: 'case 1' });
       expect(answer.errors, role).toBeUndefined();

@@ -100,6 +100,10 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     const ttl = await runCli(['token', '--role', 'auditor', '--ttl', 'forever'], env);
     expect(ttl.code).not.toBe(0);
     expect(ttl.stderr).toContain('90s, 15m, 1h or 7d');
+    const wide = await runCli(['token', '--role', 'community-staff', '--community', '320102'], env);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain('claim community_code');
+    expect(wide.stdout).toBe('');
     const verify = await runCli(['audit', 'verify', '--json'], env);
     expect(verify.code, verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ intact: true, firstBrokenSequence: null });

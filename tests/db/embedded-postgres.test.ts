@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { openEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { EMBEDDED_HOST, openEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { tempDir } from '../support/csv-files.js';
 
 const opened: EmbeddedPostgres[] = [];
@@ -67,4 +69,42 @@ describe('the embedded PostgreSQL (PGlite over the wire protocol)', () => {
     expect(db.owner).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'hub.lock'), 'utf8')).pid).toBe(process.pid);
   });
+
+  it('listens on loopback only: the kernel lists its port on 127.0.0.1, and no other address of this machine answers', async () => {
+    const db = await openEmbeddedPostgres(undefined, 'hub');
+    opened.push(db);
+    const url = new URL(db.url);
+    expect(url.hostname).toBe(EMBEDDED_HOST);
+    const port = Number(url.port);
+    if (process.platform === 'linux') {
+      // /proc/net/tcp{,6}: "local_address" is hex IP:port; state 0A is LISTEN.
+      const listening = ['/proc/net/tcp', '/proc/net/tcp6']
+        .flatMap((file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(1) : []))
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cells) => cells.length > 3 && cells[3] === '0A' && parseInt(cells[1].split(':')[1], 16) === port)
+        .map((cells) => cells[1].split(':')[0]);
+      expect(listening).toEqual(['0100007F']); // 127.0.0.1, little-endian; not 00000000 (every interface)
+    }
+    const elsewhere = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && !address.internal && address.family === 'IPv4')
+      .map((address) => address!.address);
+    for (const address of elsewhere) expect(await connects(address, port), address).toBe(false);
+    expect(await connects(EMBEDDED_HOST, port)).toBe(true);
+  });
 });
+
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -176,9 +176,10 @@ describe('the HTTP surface', () => {
     }
   });
 
-  it('answers a GraphQL GET with a query, and introspection', async () => {
+  it('answers a GraphQL GET with a query, and introspection to a caller with a token', async () => {
+    const { authorization } = await t.headersFor();
     const response = await fetch(`${t.server.url}?query=${encodeURIComponent('{ __type(name: "StandardAddress") { name } }')}`, {
-      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true', authorization },
     });
     expect(await response.json()).toEqual({ data: { __type: { name: 'StandardAddress' } } });
   });

@@ -39,7 +39,9 @@ export interface TestServer {
 }
 
 /** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
-export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean } = {},
+): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
   const realm = testRealm();
@@ -51,6 +53,7 @@ export async function startTestServer(options: { connectors?: readonly Connector
     port: 0,
     host: '127.0.0.1',
     verifier: realm.verifier,
+    anonymousIntrospection: options.anonymousIntrospection,
   });
   const headersFor = async (caller: Caller = DEFAULT_CALLER): Promise<Record<string, string>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...caller.headers };

@@ -52,14 +52,14 @@ describe('masks keep the type and DESIGN §5 shapes', () => {
 });
 
 describe('viewers from token claims', () => {
-  it('takes each role its area from its own claim; a role without its claim sees no rows', () => {
+  it('takes each role its area from its own claim only (a a grid worker gets nothing from district_code)', () => {
     const viewer = viewerFromClaims(
-      { sub: 'u1', realm_access: { roles: ['grid-worker', 'street-staff', 'offline_access'] }, grid_codes: ['G1', 'G2'], district_code: '320102' },
+      { sub: 'u1', realm_access: { roles: ['grid-worker', 'street-staff', 'offline_access'] }, grid_codes: ['G1', 'G2'], street_code: ['320102001'], district_code: ['320102'] },
       '  case 7  ',
     );
     expect(viewer.roles).toEqual(['grid-worker', 'street-staff']);
-    expect(viewer.scope).toEqual({ grids: ['G1', 'G2'], divisions: [], everywhere: false });
+    expect(viewer.scope).toEqual({ grids: ['G1', 'G2'], communities: [], streets: ['320102001'], districts: [], everywhere: false });
     expect(viewer.purpose).toBe('case 7');
-    expect(viewerFromClaims({ realm_access: { roles: ['dept-police'] } }).scope.divisions).toEqual([]);
+    expect(viewerFromClaims({ sub: 'u2', realm_access: { roles: ['auditor'] } }).scope).toMatchObject({ grids: [], communities: [], streets: [], districts: [] });
   });
 });

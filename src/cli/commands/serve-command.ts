@@ -21,7 +21,7 @@ export const serveCommand = new Command('serve')
     if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
     const { verifier, description } = configuredVerifier(config);
     console.log(`gridgraph: tokens from the ${description}`);
-    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier });
+    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier, anonymousIntrospection: config.anonymousIntrospection });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 
     let stopping = false;

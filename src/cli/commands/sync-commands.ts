@@ -90,7 +90,7 @@ export const qualityCommand = new Command('quality')
   .action(async (source: string | undefined, options: { json?: boolean }) => {
     await withHub(async (hub) => {
       const quality = await readQuality(hub.db, source);
-      const everything = { scope: { grids: [], divisions: [], everywhere: true }, tables: connectors.flatMap((c) => c.tables.map((t) => ({ source: c.name, source_table: t.table }))) };
+      const everything = { scope: { grids: [], communities: [], streets: [], districts: [], everywhere: true }, tables: connectors.flatMap((c) => c.tables.map((t) => ({ source: c.name, source_table: t.table }))) };
       // Shown as a data steward sees them: keys and personal values masked.
       const conflicts = source === undefined ? (await readConflicts(hub.db, CONFLICT_FIELDS, everything, 5)).map(maskedForSteward) : [];
       if (options.json) {

@@ -4,6 +4,8 @@ import { loadDevRealm } from '../../auth/dev-realm.js';
 import { mintToken } from '../../auth/mint-token.js';
 import { readConfig } from '../../config/config.js';
 import { badUserInput } from '../../errors/gridgraph-error.js';
+import { viewerFromClaims } from '../../access/viewer.js';
+import { isInvalidToken } from '../../auth/invalid-token.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -45,5 +47,16 @@ export const tokenCommand = new Command('token')
       ttlSeconds: options.ttl,
       subject: options.subject,
     });
+    refuseWhatTheHubWouldRefuse(token);
     process.stdout.write(`${token}\n`);
   });
+
+/** A token whose area the hub would reject (a 6-digit --community, a role without its area) is not worth printing. Grids are checked against the registry by the hub only. */
+function refuseWhatTheHubWouldRefuse(token: string): void {
+  try {
+    viewerFromClaims(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')));
+  } catch (error) {
+    if (isInvalidToken(error)) throw badUserInput(`the hub would refuse this token: ${error.message}`);
+    throw error;
+  }
+}
