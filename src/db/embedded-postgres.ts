@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -9,9 +10,16 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * rest of gridgraph talks to it through `pg` exactly as to a real server.
  *
  * PGlite allows one process per data folder. The first process to open a folder
- * owns it and serves it on a loopback port recorded in `<name>.lock`; any other
- * process (the CLI while `npm start` runs) finds the lock and connects to the
- * owner instead of opening the files a second time.
+ * owns it and serves it on a Unix socket whose folder is recorded in
+ * `<name>.lock`; any other process (the CLI while `npm start` runs) finds the
+ * lock and connects to the owner instead of opening the files a second time.
+ *
+ * Why a Unix socket and no TCP port: pglite-socket (0.2.x) has no
+ * authentication — it hands the client's startup message to PGlite, which
+ * answers AuthenticationOk to any user — so a password cannot be required.
+ * The socket lives in a folder only this process's user may enter (mode 0700),
+ * so no other local user, and no other machine, can reach the departments'
+ * data or the audit log through it.
  */
 export interface EmbeddedPostgres {
   /** Connection URL for `pg`. */
@@ -24,7 +32,8 @@ export interface EmbeddedPostgres {
 
 interface LockFile {
   pid: number;
-  port: number;
+  /** The private folder holding the owner's socket. */
+  socketDir: string;
 }
 
 /**
@@ -40,14 +49,8 @@ interface LockFile {
  */
 export const EMBEDDED_POOL_SIZE = 1;
 
-/**
- * The only address the embedded database listens on. pglite-socket (0.2.x) has
- * no authentication: it hands the client's startup message to PGlite, which
- * answers AuthenticationOk to any user, so a password cannot be required.
- * Binding to loopback keeps other machines out; any user of *this* machine can
- * still connect (README § Access model, "The embedded database's port").
- */
-export const EMBEDDED_HOST = '127.0.0.1';
+/** pg finds a server's socket in a folder as `.s.PGSQL.<port>`: every embedded database has a folder of its own, so one port number serves. */
+const SOCKET_PORT = 5432;
 
 export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
   if (dataDir === undefined) return serve(await PGlite.create('memory://'), undefined);
@@ -70,8 +73,8 @@ export async function openEmbeddedPostgres(dataDir: string | undefined, name: st
     }
     const lock = await readLock(lockPath);
     if (lock !== undefined && isAlive(lock.pid)) {
-      if (lock.port > 0 && (await answers(lock.port))) return guestOf(lock.port);
-      // The owner has taken the lock but is still starting; wait for its port.
+      if (await answers(lock.socketDir)) return guestOf(lock.socketDir);
+      // The owner has taken the lock but is still starting; wait for its socket.
       await sleep(200);
       continue;
     }
@@ -89,18 +92,19 @@ async function serve(
   db: PGlite,
   lock: { handle: fs.FileHandle; lockPath: string } | undefined,
 ): Promise<EmbeddedPostgres> {
-  const port = await freeLoopbackPort();
+  // mkdtemp makes the folder 0700: only this user may reach the socket inside.
+  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gridgraph-pg-'));
   // PGlite runs one query at a time; the socket server queues queries from
   // several connections and keeps a transaction on the connection that began it.
-  const server = new PGLiteSocketServer({ db, host: EMBEDDED_HOST, port, maxConnections: 64 });
+  const server = new PGLiteSocketServer({ db, path: socketPath(socketDir), maxConnections: 64 });
   await server.start();
   if (lock !== undefined) {
-    await lock.handle.writeFile(JSON.stringify({ pid: process.pid, port } satisfies LockFile));
+    await lock.handle.writeFile(JSON.stringify({ pid: process.pid, socketDir } satisfies LockFile));
     await lock.handle.close();
   }
   let closed = false;
   return {
-    url: urlFor(port),
+    url: urlFor(socketDir),
     owner: true,
     async close() {
       if (closed) return;
@@ -108,22 +112,28 @@ async function serve(
       await server.stop();
       await db.close();
       if (lock !== undefined) await fs.rm(lock.lockPath, { force: true });
+      await fs.rm(socketDir, { recursive: true, force: true });
     },
   };
 }
 
-function guestOf(port: number): EmbeddedPostgres {
-  return { url: urlFor(port), owner: false, close: async () => {} };
+function guestOf(socketDir: string): EmbeddedPostgres {
+  return { url: urlFor(socketDir), owner: false, close: async () => {} };
 }
 
-function urlFor(port: number): string {
-  return `postgres://postgres@${EMBEDDED_HOST}:${port}/postgres`;
+function socketPath(socketDir: string): string {
+  return path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+}
+
+/** A `pg` URL for the socket in `socketDir` (libpq's form: the folder as `host`). */
+function urlFor(socketDir: string): string {
+  return `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}&port=${SOCKET_PORT}`;
 }
 
 async function readLock(lockPath: string): Promise<LockFile | undefined> {
   try {
     const parsed = JSON.parse(await fs.readFile(lockPath, 'utf8')) as Partial<LockFile>;
-    return typeof parsed.pid === 'number' && typeof parsed.port === 'number' ? (parsed as LockFile) : undefined;
+    return typeof parsed.pid === 'number' && typeof parsed.socketDir === 'string' ? (parsed as LockFile) : undefined;
   } catch {
     return undefined;
   }
@@ -138,25 +148,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(socketDir: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: EMBEDDED_HOST, port });
+    const socket = net.connect({ path: socketPath(socketDir) });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-  });
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, EMBEDDED_HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { EMBEDDED_HOST, openEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { openEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { tempDir } from '../support/csv-files.js';
 
 const opened: EmbeddedPostgres[] = [];
@@ -63,40 +64,35 @@ describe('the embedded PostgreSQL (PGlite over the wire protocol)', () => {
 
   it('takes over a lock left behind by a process that died', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'hub.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, port: 1 }));
+    fs.writeFileSync(path.join(dir, 'hub.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, socketDir: '/nonexistent' }));
     const db = await openEmbeddedPostgres(dir, 'hub');
     opened.push(db);
     expect(db.owner).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'hub.lock'), 'utf8')).pid).toBe(process.pid);
   });
 
-  it('listens on loopback only: the kernel lists its port on 127.0.0.1, and no other address of this machine answers', async () => {
+  it('listens on no TCP port, only on a Unix socket in a folder no other user may enter', async () => {
     const db = await openEmbeddedPostgres(undefined, 'hub');
     opened.push(db);
     const url = new URL(db.url);
-    expect(url.hostname).toBe(EMBEDDED_HOST);
-    const port = Number(url.port);
-    if (process.platform === 'linux') {
-      // /proc/net/tcp{,6}: "local_address" is hex IP:port; state 0A is LISTEN.
-      const listening = ['/proc/net/tcp', '/proc/net/tcp6']
-        .flatMap((file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(1) : []))
-        .map((line) => line.trim().split(/\s+/))
-        .filter((cells) => cells.length > 3 && cells[3] === '0A' && parseInt(cells[1].split(':')[1], 16) === port)
-        .map((cells) => cells[1].split(':')[0]);
-      expect(listening).toEqual(['0100007F']); // 127.0.0.1, little-endian; not 00000000 (every interface)
+    const socketDir = url.searchParams.get('host')!;
+    expect(path.isAbsolute(socketDir)).toBe(true);
+    expect(fs.statSync(socketDir).mode & 0o777).toBe(0o700);
+    const socket = path.join(socketDir, `.s.PGSQL.${url.searchParams.get('port')}`);
+    expect(fs.statSync(socket).isSocket()).toBe(true);
+    expect(await connects({ path: socket })).toBe(true);
+    if (process.platform === 'linux' && process.getuid?.() === 0) {
+      // Another user of the machine (nobody) cannot reach it: the folder's mode keeps them out.
+      const other = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e',
+        `require('net').connect(${JSON.stringify(socket)}).on('connect', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(3); })`], { encoding: 'utf8' });
+      expect({ status: other.status, code: other.stdout.trim() }).toEqual({ status: 3, code: 'EACCES' });
     }
-    const elsewhere = Object.values(os.networkInterfaces())
-      .flat()
-      .filter((address) => address !== undefined && !address.internal && address.family === 'IPv4')
-      .map((address) => address!.address);
-    for (const address of elsewhere) expect(await connects(address, port), address).toBe(false);
-    expect(await connects(EMBEDDED_HOST, port)).toBe(true);
   });
 });
 
-function connects(host: string, port: number): Promise<boolean> {
+function connects(to: net.NetConnectOpts): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect(to);
     socket.setTimeout(5000, () => {
       socket.destroy();
       resolve(false);
