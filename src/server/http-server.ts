@@ -19,6 +19,11 @@ import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { DEFAULT_OPERATION_LIMITS, limitValidationRules, type OperationLimits, operationGate } from './operation-limits.js';
+import { costLimitPlugin } from './operation-cost.js';
+import { textInputPlugin } from './text-input-plugin.js';
+import { graphqlBody, notFound, transportErrorHandler } from './transport-errors.js';
+import { type TrustedDocuments, trustedDocumentsGate } from './trusted-documents.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -34,6 +39,10 @@ export interface ServerOptions {
   readonly host?: string;
   /** Checks bearer tokens: keycloak-connect against the production realm or the development realm (see auth-config.ts). */
   readonly verifier: TokenVerifier;
+  /** How much one request may ask for (README § Limits). @default DEFAULT_OPERATION_LIMITS */
+  readonly operationLimits?: OperationLimits;
+  /** Trusted-documents mode: only these documents may run. @default undefined: any document */
+  readonly trustedDocuments?: TrustedDocuments;
 }
 
 /** A running gridgraph HTTP server. */
@@ -53,16 +62,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
     schema: buildSchema(options.connectors ?? []),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     allowBatchedHttpRequests: true,
+    // Refusals of expensive documents run with validation; the cost needs the variables, so it waits for the operation.
+    validationRules: limitValidationRules(limits),
     // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), textInputPlugin(), costLimitPlugin(limits.cost), accessPlugin()],
   });
   await apollo.start();
   const sources = options.sources ?? [];
@@ -91,12 +103,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     GRAPHQL_PATH,
     authenticate(options.verifier),
-    express.json({ limit: '1mb' }),
+    graphqlBody(),
+    ...(options.trustedDocuments === undefined ? [] : [trustedDocumentsGate(options.trustedDocuments)]),
+    operationGate(limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createGraphContext(services, viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
     }),
   );
+  // Transport errors (unreadable bodies, unknown routes) answer as GraphQL-shaped JSON, never Express's HTML page.
+  app.use(notFound(GRAPHQL_PATH));
+  app.use(transportErrorHandler());
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
