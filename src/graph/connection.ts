@@ -1,4 +1,5 @@
 import { badUserInput } from '../errors/gridgraph-error.js';
+import { unstorableText } from './storable-text.js';
 
 /** The largest page a list returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -61,7 +62,7 @@ export function encodeCursor(key: string): string {
 
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith(CURSOR_PREFIX)) {
+  if (!decoded.startsWith(CURSOR_PREFIX) || unstorableText(decoded) !== undefined) {
     throw badUserInput(`after: "${cursor}" is not a cursor from this list`, { argument: 'after' });
   }
   return decoded.slice(CURSOR_PREFIX.length);

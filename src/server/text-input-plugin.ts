@@ -2,21 +2,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { type ArgumentNode, type DocumentNode, Kind, type ValueNode, visit } from 'graphql';
 import { badUserInput } from '../errors/gridgraph-error.js';
 import { requestError } from '../errors/request-error.js';
-
-/** A NUL, which PostgreSQL text cannot hold, or half of a UTF-16 surrogate pair, which no encoding can write. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** What is wrong with a string no field can accept, or undefined when nothing is. */
-export function unstorableText(text: string): string | undefined {
-  const match = UNSTORABLE.exec(text);
-  if (match === null) return undefined;
-  return match[0] === '\u0000' ? 'contains a NUL character' : 'contains half of a UTF-16 surrogate pair';
-}
+import { unstorableText } from '../graph/storable-text.js';
 
 /**
  * Every string a request brings — the document, the operation name, each
  * variable and each argument written in the document — is checked once,
- * before execution: one that no field could accept (see UNSTORABLE) is
+ * before execution: one that no field could accept (see unstorableText) is
  * BAD_USER_INPUT naming the variable or argument, and never reaches a
  * resolver, a source or the audit log (where PostgreSQL would reject it as an
  * internal error).
