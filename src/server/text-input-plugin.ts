@@ -61,18 +61,20 @@ function findUnstorableInput(
   return undefined;
 }
 
-/** The first problem in a JSON value's strings, keys included. */
+/** The first problem in a JSON value's strings, keys included; walked without recursion, for a variable may nest as deep as the body allows. */
 function firstUnstorable(value: unknown): string | undefined {
-  if (typeof value === 'string') return unstorableText(value);
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const problem = firstUnstorable(item);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      const problem = unstorableText(next);
       if (problem !== undefined) return problem;
-    }
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const problem = unstorableText(key) ?? firstUnstorable(item);
-      if (problem !== undefined) return problem;
+    } else if (Array.isArray(next)) {
+      for (const item of next) pending.push(item);
+    } else if (typeof next === 'object' && next !== null) {
+      for (const [key, item] of Object.entries(next)) {
+        pending.push(key, item);
+      }
     }
   }
   return undefined;
