@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/operation-limits.js';
 
 /**
  * Everything gridgraph reads from its environment, validated once at start-up
@@ -26,6 +27,10 @@ export interface Config {
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
    */
   readonly keycloak: { readonly url: string; readonly realm: string; readonly clientId: string } | undefined;
+  /** How much one request may ask for: `GRAPHQL_MAX_DEPTH`, `_ALIASES`, `_TOKENS`, `_DIRECTIVES`, `_COST`, `_BATCH` (README § Limits). */
+  readonly operationLimits: OperationLimits;
+  /** Trusted-documents mode: the manifest of the only documents that may run. `GRAPHQL_TRUSTED_DOCUMENTS`, unset = any document. */
+  readonly trustedDocumentsFile: string | undefined;
 }
 
 /** A configuration variable that is present but unusable; the message names it. */
@@ -51,7 +56,26 @@ export function readConfig(env: Env = process.env): Config {
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     keycloak: readKeycloak(env),
     anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
+    ...readRequestLimits(env),
   });
+}
+
+/** Operation limits and trusted documents (README § Limits): each limit from 1, at most a million. */
+function readRequestLimits(env: Env): Pick<Config, 'operationLimits' | 'trustedDocumentsFile'> {
+  const limit = (variable: string, fallback: number) => readInteger(env, variable, fallback, 1, 1_000_000);
+  const defaults = DEFAULT_OPERATION_LIMITS;
+  const file = nonEmpty(env.GRAPHQL_TRUSTED_DOCUMENTS);
+  return {
+    operationLimits: Object.freeze({
+      depth: limit('GRAPHQL_MAX_DEPTH', defaults.depth),
+      aliases: limit('GRAPHQL_MAX_ALIASES', defaults.aliases),
+      tokens: limit('GRAPHQL_MAX_TOKENS', defaults.tokens),
+      directives: limit('GRAPHQL_MAX_DIRECTIVES', defaults.directives),
+      cost: limit('GRAPHQL_MAX_COST', defaults.cost),
+      batch: limit('GRAPHQL_MAX_BATCH', defaults.batch),
+    }),
+    trustedDocumentsFile: file === undefined ? undefined : path.resolve(file),
+  };
 }
 
 function readKeycloak(env: Env): Config['keycloak'] {

@@ -16,10 +16,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (isGraphQLError(original)) {
     const code = formatted.extensions?.code ?? original.extensions.code;
-    return { message: formatted.message, locations, path, extensions: { code: typeof code === 'string' ? code : ErrorCode.INTERNAL } };
+    // Apollo Server gives some refusals of a request only a 4xx status (a persisted query's hash that does not match its
+    // document, an unknown persisted query version) and then calls them INTERNAL_SERVER_ERROR: they are the client's.
+    const clientError = code === 'INTERNAL_SERVER_ERROR' && isClientStatus(original.extensions.http);
+    return { message: formatted.message, locations, path, extensions: { code: clientError ? 'BAD_REQUEST' : typeof code === 'string' ? code : ErrorCode.INTERNAL } };
   }
   if (process.env.NODE_ENV !== 'test' || process.env.GRIDGRAPH_DEBUG) console.error('[gridgraph] internal error:', original);
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL } };
+}
+
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 interface GraphQLErrorLike extends Error {

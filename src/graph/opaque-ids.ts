@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors/gridgraph-error.js';
+import { unstorableText } from './storable-text.js';
 
 /** Bytes of the synthetic IV, which is also the authentication tag. */
 const SIV_BYTES = 16;
@@ -76,7 +77,9 @@ export class OpaqueIds {
     const text = Buffer.concat([decipher.update(sealed.subarray(SIV_BYTES)), decipher.final()]);
     // The IV is the plaintext's MAC: only what this hub sealed, for this purpose, opens.
     if (!timingSafeEqual(iv, this.#syntheticIv(purpose, text))) return undefined;
-    return text.toString('utf8');
+    const opened = text.toString('utf8');
+    // Nothing this hub seals holds text PostgreSQL cannot store; should it ever, it must not reach a query.
+    return unstorableText(opened) === undefined ? opened : undefined;
   }
 
   #syntheticIv(purpose: Purpose, text: Buffer): Buffer {

@@ -24,6 +24,11 @@ import { accessPlugin } from './access-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { findExistingGridCodes } from '../registry/grid-repository.js';
+import { DEFAULT_OPERATION_LIMITS, limitValidationRules, type OperationLimits, operationGate } from './operation-limits.js';
+import { costLimitPlugin } from './operation-cost.js';
+import { textInputPlugin } from './text-input-plugin.js';
+import { graphqlBody, notFound, transportErrorHandler } from './transport-errors.js';
+import { type TrustedDocuments, trustedDocumentsGate } from './trusted-documents.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -41,6 +46,10 @@ export interface ServerOptions {
   readonly verifier: TokenVerifier;
   /** Let callers without a token introspect the schema (`__schema`, `__type`): for development only. @default false */
   readonly anonymousIntrospection?: boolean;
+  /** How much one request may ask for (README § Limits). @default DEFAULT_OPERATION_LIMITS */
+  readonly operationLimits?: OperationLimits;
+  /** Trusted-documents mode: only these documents may run. @default undefined: any document */
+  readonly trustedDocuments?: TrustedDocuments;
 }
 
 /** A running gridgraph HTTP server. */
@@ -61,16 +70,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const schema = buildSchema(options.connectors ?? []);
+  const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     allowBatchedHttpRequests: true,
+    // Refusals of expensive documents run with validation; the cost needs the variables, so it waits for the operation.
+    validationRules: limitValidationRules(limits),
     // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), textInputPlugin(), costLimitPlugin(limits.cost), accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false })],
   });
   await apollo.start();
   const sources = options.sources ?? [];
@@ -101,12 +113,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     GRAPHQL_PATH,
     authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes)),
-    express.json({ limit: '1mb' }),
+    graphqlBody(),
+    ...(options.trustedDocuments === undefined ? [] : [trustedDocumentsGate(options.trustedDocuments)]),
+    operationGate(limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createGraphContext(services, viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
     }),
   );
+  // Transport errors (unreadable bodies, unknown routes) answer as GraphQL-shaped JSON, never Express's HTML page.
+  app.use(notFound(GRAPHQL_PATH));
+  app.use(transportErrorHandler());
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

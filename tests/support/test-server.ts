@@ -1,7 +1,7 @@
 import { importRegistry } from '../../src/registry/registry-import.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import type { Connector } from '../../src/connectors/connector.js';
-import { startServer, type RunningServer } from '../../src/server/http-server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/http-server.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { createTestHub, type TestHub } from './test-hub.js';
 import type { TokenRequest } from '../../src/auth/mint-token.js';
@@ -40,7 +40,7 @@ export interface TestServer {
 
 /** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
 export async function startTestServer(
-  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean } = {},
+  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean } & Pick<ServerOptions, 'operationLimits' | 'trustedDocuments'> = {},
 ): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
@@ -50,6 +50,8 @@ export async function startTestServer(
     connectors: options.connectors,
     sources: options.sources,
     sourceTimeoutMs: options.sourceTimeoutMs,
+    operationLimits: options.operationLimits,
+    trustedDocuments: options.trustedDocuments,
     port: 0,
     host: '127.0.0.1',
     verifier: realm.verifier,

@@ -19,4 +19,14 @@ describe('configuration', () => {
     expect(() => readConfig({ GRIDGRAPH_DEMO: 'maybe' })).toThrow(/^GRIDGRAPH_DEMO/);
     expect(() => readConfig({ GRIDGRAPH_ANONYMOUS_INTROSPECTION: 'sometimes' })).toThrow(/^GRIDGRAPH_ANONYMOUS_INTROSPECTION/);
   });
+
+  it('reads the operation limits and the trusted documents manifest, naming a bad one', () => {
+    expect(readConfig({}).operationLimits).toEqual({ depth: 7, aliases: 15, tokens: 1000, directives: 50, cost: 10_000, batch: 10 });
+    expect(readConfig({}).trustedDocumentsFile).toBeUndefined();
+    const config = readConfig({ GRAPHQL_MAX_DEPTH: '9', GRAPHQL_MAX_COST: '20000', GRAPHQL_MAX_BATCH: '1', GRAPHQL_TRUSTED_DOCUMENTS: 'persisted-documents.json' });
+    expect(config.operationLimits).toMatchObject({ depth: 9, cost: 20_000, batch: 1, aliases: 15 });
+    expect(config.trustedDocumentsFile).toMatch(/\/persisted-documents\.json$/);
+    expect(() => readConfig({ GRAPHQL_MAX_ALIASES: '0' })).toThrow('GRAPHQL_MAX_ALIASES: expected a whole number from 1 to 1000000, got "0"');
+    expect(() => readConfig({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow(/^GRAPHQL_MAX_TOKENS/);
+  });
 });

@@ -7,12 +7,14 @@ import { startServer } from '../../server/http-server.js';
 import { configuredVerifier } from '../../auth/auth-config.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
 import { openConfiguredHub } from '../with-hub.js';
+import { loadTrustedDocuments } from '../../server/trusted-documents.js';
 
 export const serveCommand = new Command('serve')
   .description('serve the graph at http://localhost:PORT/graphql (GraphiQL in a browser), with /healthz and /readyz')
   .option('-p, --port <port>', 'port to listen on (default: PORT or 4000)')
   .action(async (options: { port?: string }) => {
     const config = readConfig(options.port === undefined ? process.env : { ...process.env, PORT: options.port });
+    const trustedDocuments = config.trustedDocumentsFile === undefined ? undefined : loadTrustedDocuments(config.trustedDocumentsFile);
     const started = Date.now();
     const hub = await openConfiguredHub(config, (line) => console.log(line));
     console.log(`gridgraph: hub database ${hub.description}`);
@@ -21,7 +23,7 @@ export const serveCommand = new Command('serve')
     if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
     const { verifier, description } = configuredVerifier(config);
     console.log(`gridgraph: tokens from the ${description}`);
-    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier, anonymousIntrospection: config.anonymousIntrospection });
+    const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier, anonymousIntrospection: config.anonymousIntrospection, operationLimits: config.operationLimits, trustedDocuments });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
 
     let stopping = false;
