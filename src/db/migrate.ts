@@ -4,6 +4,7 @@ import * as registryRevision from './migrations/0002-registry-revision.js';
 import * as crosswalk from './migrations/0003-crosswalk.js';
 import * as links from './migrations/0004-links-and-shared-values.js';
 import * as audit from './migrations/0005-audit-log.js';
+import * as syncKeyset from './migrations/0006-sync-keyset-and-issues.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-crosswalk': crosswalk,
   '0004-links-and-shared-values': links,
   '0005-audit-log': audit,
+  '0006-sync-keyset-and-issues': syncKeyset,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -85,6 +85,8 @@ export const qualityCommand = new Command('quality')
         console.log(`${q.source}.${q.table}: ${q.records} records, ${q.deleted} deleted`);
         console.log(`  keys invalid ${q.keysInvalid}${q.keyProblems.map((p) => `\n    ${p.count} ${p.problem}`).join('')}`);
         console.log(`  addresses: ${q.matched} matched, ${q.partial} partial, ${q.ambiguous} ambiguous, ${q.unmatched} unmatched, ${q.noAddress} without address`);
+        console.log(`  rows without a record id ${q.invalidRecordIds}, record ids shared by several rows ${q.duplicateRecordIds}, bad change values ${q.badChangeValues}`);
+        if (q.invalidDates.length > 0) console.log(`  invalid dates (served as null): ${q.invalidDates.map((d) => `${d.field} ${d.count}`).join(', ')}`);
       }
       for (const c of conflicts) {
         console.log(`conflicts: ${c.count} ${c.kind.toLowerCase()}s whose ${c.field} differs between sources, e.g.`);

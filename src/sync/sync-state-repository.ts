@@ -1,0 +1,102 @@
+import { type Kysely, sql } from 'kysely';
+import type { HubSchema, SyncTableIssueTable } from '../db/hub-schema.js';
+
+/** All SQL on `sync_watermark`, `sync_run` and `sync_table_issue`: where each table's sync is and how its runs went. */
+
+/** A keyset position in a source table: a change value and the record id after which the last sync stopped. */
+export interface WatermarkPosition {
+  /** The change column's value as text (the column's own form). */
+  readonly value: string;
+  /** Null on a watermark written before the keyset: then every row with `value` was read. */
+  readonly recordId: string | null;
+}
+
+export async function readWatermark(db: Kysely<HubSchema>, source: string, table: string): Promise<WatermarkPosition | undefined> {
+  const row = await db
+    .selectFrom('sync_watermark')
+    .select(['watermark', 'record_id'])
+    .where('source', '=', source)
+    .where('source_table', '=', table)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { value: row.watermark, recordId: row.record_id };
+}
+
+export async function writeWatermark(db: Kysely<HubSchema>, source: string, table: string, position: WatermarkPosition): Promise<void> {
+  await db
+    .insertInto('sync_watermark')
+    .values({ source, source_table: table, watermark: position.value, record_id: position.recordId })
+    .onConflict((oc) => oc.columns(['source', 'source_table']).doUpdateSet({ watermark: position.value, record_id: position.recordId }))
+    .execute();
+}
+
+/** Records a table's run as started; returns its id. */
+export async function startRun(db: Kysely<HubSchema>, source: string, table: string, mode: 'FULL' | 'INCREMENTAL'): Promise<number> {
+  const run = await db
+    .insertInto('sync_run')
+    .values({ source, source_table: table, mode, started_at: new Date(), finished_at: null, error: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return run.id;
+}
+
+/** What a run did, written when it ends; `error` is a message fit for a steward (never raw driver text). */
+export interface RunOutcome {
+  readonly scanned: number;
+  readonly deleted?: number;
+  readonly skipped?: number;
+  readonly error?: string;
+}
+
+export async function finishRun(db: Kysely<HubSchema>, id: number, outcome: RunOutcome): Promise<void> {
+  await db
+    .updateTable('sync_run')
+    .set({
+      finished_at: new Date(),
+      rows_scanned: outcome.scanned,
+      rows_deleted: outcome.deleted ?? 0,
+      rows_skipped: outcome.skipped ?? 0,
+      error: outcome.error ?? null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A run of a table that never started because its source failed first: recorded so the steward sees the table was skipped. */
+export async function recordSkippedRun(db: Kysely<HubSchema>, source: string, table: string, reason: string): Promise<void> {
+  const now = new Date();
+  await db.insertInto('sync_run').values({ source, source_table: table, mode: 'INCREMENTAL', started_at: now, finished_at: now, error: reason }).execute();
+}
+
+/** One issue of a table that no crosswalk row can hold. */
+export type TableIssue = Pick<SyncTableIssueTable, 'record_id' | 'change_value' | 'reason'> & { rows?: number };
+
+/** Replaces a table's list of one kind of issue with what this sync found. */
+export async function replaceTableIssues(
+  db: Kysely<HubSchema>,
+  source: string,
+  table: string,
+  kind: SyncTableIssueTable['kind'],
+  issues: readonly TableIssue[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sync_table_issue').where('source', '=', source).where('source_table', '=', table).where('kind', '=', kind).execute();
+    for (let start = 0; start < issues.length; start += 1_000) {
+      await trx
+        .insertInto('sync_table_issue')
+        .values(issues.slice(start, start + 1_000).map((issue, i) => ({
+          source, source_table: table, kind, position: start + i + 1,
+          record_id: issue.record_id, change_value: issue.change_value, rows: issue.rows ?? 1, reason: issue.reason,
+        })))
+        .execute();
+    }
+  });
+}
+
+/** How many issues of each kind a source table has, for the quality report. */
+export async function countTableIssues(db: Kysely<HubSchema>, source?: string): Promise<{ source: string; table: string; kind: SyncTableIssueTable['kind']; count: number }[]> {
+  const { rows } = await sql<{ source: string; source_table: string; kind: SyncTableIssueTable['kind']; count: string }>`
+    select source, source_table, kind, count(*) as count from sync_table_issue
+    ${source === undefined ? sql`` : sql`where source = ${source}`}
+    group by 1, 2, 3`.execute(db);
+  return rows.map((row) => ({ source: row.source, table: row.source_table, kind: row.kind, count: Number(row.count) }));
+}
