@@ -24,6 +24,11 @@ export interface Config {
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
    */
   readonly keycloak: { readonly url: string; readonly realm: string; readonly clientId: string } | undefined;
+  /**
+   * Seconds between incremental syncs of every table while serving (and under
+   * `gridgraph sync --watch`); 0 turns continuous sync off. `GRIDGRAPH_SYNC_INTERVAL`, default 60.
+   */
+  readonly syncIntervalSeconds: number;
 }
 
 /** A configuration variable that is present but unusable; the message names it. */
@@ -48,6 +53,7 @@ export function readConfig(env: Env = process.env): Config {
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     keycloak: readKeycloak(env),
+    syncIntervalSeconds: readInteger(env, 'GRIDGRAPH_SYNC_INTERVAL', 60, 0, 86_400),
   });
 }
 

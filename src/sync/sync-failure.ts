@@ -17,6 +17,7 @@ export interface SyncFailure {
  */
 export function describeSyncFailure(error: unknown): SyncFailure {
   if (error instanceof GridgraphError) return { unreachable: false, message: error.message };
+  if (error instanceof Error && error.name === 'SyncStopped') return { unreachable: false, message: error.message };
   const code = errorCode(error);
   if (code !== undefined && UNREACHABLE.has(code)) return { unreachable: true, message: `source unreachable (${code})` };
   if (error instanceof Error && /Connection terminated|connection timeout|terminating connection/i.test(error.message)) {

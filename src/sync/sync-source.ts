@@ -12,6 +12,7 @@ import type { SourceDatabase } from '../sources/source-database.js';
 import { isGoodChangeValue } from './change-value.js';
 import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from './crosswalk-repository.js';
 import { describeSyncFailure } from './sync-failure.js';
+import type { TableLocks } from './table-lock.js';
 import {
   finishRun,
   readWatermark,
@@ -80,6 +81,8 @@ export interface SyncReport {
   /** Per source in the order given, its tables that finished, in table order. */
   readonly results: TableSyncResult[][];
   readonly failures: SourceSyncFailure[];
+  /** Tables not synced because another sync held them (with `locks`): that sync brings them up to date. */
+  readonly busy: { readonly source: string; readonly table: string }[];
 }
 
 /** What a scan reads of any table: its id, change value, delete flag, and the columns its writer needs. */
@@ -147,13 +150,19 @@ export async function syncSources(
   hub: Kysely<HubSchema>,
   sources: readonly SourceDatabase[],
   resolver: AddressResolver,
-  options: SyncOptions & { parallel?: number; onSourceDone?: (source: string, results: TableSyncResult[]) => void } = {},
+  options: SyncOptions & {
+    parallel?: number;
+    onSourceDone?: (source: string, results: TableSyncResult[]) => void;
+    /** Sync a table only while holding its lock; a table another sync holds is left to it. @default no locks */
+    locks?: TableLocks;
+  } = {},
 ): Promise<SyncReport> {
   const perSource = sources.map((source) => tableJobs(source, resolver));
   const jobs = perSource.flatMap((runs, sourceIndex) => runs.map((job, tableIndex) => ({ sourceIndex, tableIndex, job })));
   const results = perSource.map((runs) => new Array<TableSyncResult | undefined>(runs.length).fill(undefined));
   const remaining = results.map((tables) => tables.length);
   const failed = new Map<number, { table: string; message: string; skipped: string[] }>();
+  const busy: SyncReport['busy'] = [];
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
@@ -165,8 +174,11 @@ export async function syncSources(
         continue;
       }
       try {
-        results[sourceIndex][tableIndex] = await job.run(hub, options);
-        if (--remaining[sourceIndex] === 0) options.onSourceDone?.(sources[sourceIndex].connector.name, results[sourceIndex] as TableSyncResult[]);
+        const name = sources[sourceIndex].connector.name;
+        const outcome = options.locks === undefined ? { ran: true as const, value: await job.run(hub, options) } : await options.locks.withLock(name, job.table, () => job.run(hub, options));
+        if (outcome.ran) results[sourceIndex][tableIndex] = outcome.value;
+        else busy.push({ source: name, table: job.table });
+        if (--remaining[sourceIndex] === 0) options.onSourceDone?.(name, results[sourceIndex].filter((r): r is TableSyncResult => r !== undefined));
       } catch (error) {
         if (!failed.has(sourceIndex)) failed.set(sourceIndex, { table: job.table, message: describeSyncFailure(error).message, skipped: [] });
       }
@@ -181,7 +193,7 @@ export async function syncSources(
     message: failure.message,
     skippedTables: failure.skipped,
   }));
-  return { results: finished, failures };
+  return { results: finished, failures, busy };
 }
 
 /** After a large sync the planner must know how big the crosswalk has grown. */

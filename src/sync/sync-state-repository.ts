@@ -100,3 +100,12 @@ export async function countTableIssues(db: Kysely<HubSchema>, source?: string): 
     group by 1, 2, 3`.execute(db);
   return rows.map((row) => ({ source: row.source, table: row.source_table, kind: row.kind, count: Number(row.count) }));
 }
+
+/** Deletes all but the last `keep` runs of each table, so a sync every minute does not grow `sync_run` without end. */
+export async function pruneRuns(db: Kysely<HubSchema>, keep: number): Promise<void> {
+  await sql`
+    delete from sync_run where id in (
+      select id from (
+        select id, row_number() over (partition by source, source_table order by id desc) as recent from sync_run) ranked
+      where recent > ${keep})`.execute(db);
+}

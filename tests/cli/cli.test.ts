@@ -117,7 +117,16 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     expect(written.stdout).toContain(`wrote ${demo.grids.length} grids and ${demo.addresses.length} addresses`);
     const dry = await runCli(['registry', 'import', '--dry-run', '--json', '--grids', `${out}/grids.csv`, '--addresses', `${out}/addresses.csv`], env);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0, unchanged: demo.addresses.length } });
+  });
+
+  it('prints a rejected import as JSON on stdout with --json, and exits 2', async () => {
+    const bad = writeCsv(dir, 'bad-grids.csv', [{ ...demo.grids[0], kind: 'NONSENSE' }], [...GRID_COLUMNS]);
+    const result = await runCli(['registry', 'import', '--json', '--grids', bad], env);
+    expect(result.code).toBe(2);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.rejected).toBe(true);
+    expect(printed.problems).toEqual([expect.objectContaining({ line: 2, field: 'kind' })]);
   });
 });
 
