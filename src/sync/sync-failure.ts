@@ -20,6 +20,7 @@ export function describeSyncFailure(error: unknown): SyncFailure {
   if (error instanceof Error && error.name === 'SyncStopped') return { unreachable: false, message: error.message };
   const code = errorCode(error);
   if (code !== undefined && UNREACHABLE.has(code)) return { unreachable: true, message: `source unreachable (${code})` };
+  if (error instanceof Error && /^no answer within/.test(error.message)) return { unreachable: true, message: 'source unreachable (no answer in time)' };
   if (error instanceof Error && /Connection terminated|connection timeout|terminating connection/i.test(error.message)) {
     return { unreachable: true, message: 'source unreachable (connection lost)' };
   }

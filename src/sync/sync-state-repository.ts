@@ -109,3 +109,48 @@ export async function pruneRuns(db: Kysely<HubSchema>, keep: number): Promise<vo
         select id, row_number() over (partition by source, source_table order by id desc) as recent from sync_run) ranked
       where recent > ${keep})`.execute(db);
 }
+
+/** One run of a table, as the steward's status shows it. */
+export interface SyncRunRow {
+  readonly source: string;
+  readonly source_table: string;
+  readonly mode: 'FULL' | 'INCREMENTAL';
+  readonly started_at: Date;
+  readonly finished_at: Date | null;
+  readonly rows_scanned: number;
+  readonly rows_deleted: number;
+  readonly rows_skipped: number;
+  readonly error: string | null;
+}
+
+/** Per source table (`source.table`): its last run, its last successful run, and the runs that failed since. */
+export interface TableRuns {
+  readonly last: ReadonlyMap<string, SyncRunRow>;
+  readonly lastSuccess: ReadonlyMap<string, SyncRunRow>;
+  readonly failuresSinceSuccess: ReadonlyMap<string, number>;
+  readonly watermarks: ReadonlyMap<string, WatermarkPosition>;
+}
+
+export async function readTableRuns(db: Kysely<HubSchema>): Promise<TableRuns> {
+  const columns = sql`source, source_table, mode, started_at, finished_at, rows_scanned, rows_deleted, rows_skipped, error`;
+  const last = await sql<SyncRunRow>`
+    select distinct on (source, source_table) ${columns} from sync_run
+    where source_table is not null order by source, source_table, id desc`.execute(db);
+  const succeeded = await sql<SyncRunRow>`
+    select distinct on (source, source_table) ${columns} from sync_run
+    where source_table is not null and finished_at is not null and error is null order by source, source_table, id desc`.execute(db);
+  const failures = await sql<{ source: string; source_table: string; count: string }>`
+    select source, source_table, count(*) as count from sync_run failed
+    where source_table is not null and error is not null
+      and id > coalesce((select max(id) from sync_run ok where ok.source = failed.source and ok.source_table = failed.source_table
+                                                            and ok.finished_at is not null and ok.error is null), 0)
+    group by 1, 2`.execute(db);
+  const watermarks = await db.selectFrom('sync_watermark').selectAll().execute();
+  const key = (row: { source: string; source_table: string }) => `${row.source}.${row.source_table}`;
+  return {
+    last: new Map(last.rows.map((row) => [key(row), row])),
+    lastSuccess: new Map(succeeded.rows.map((row) => [key(row), row])),
+    failuresSinceSuccess: new Map(failures.rows.map((row) => [key(row), Number(row.count)])),
+    watermarks: new Map(watermarks.map((row) => [key(row), { value: row.watermark, recordId: row.record_id }])),
+  };
+}

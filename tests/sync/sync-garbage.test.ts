@@ -4,7 +4,8 @@ import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { Connector } from '../../src/connectors/connector.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { readQuality } from '../../src/sync/crosswalk-repository.js';
-import { syncSource } from '../../src/sync/sync-source.js';
+import { openSourceDatabase } from '../../src/sources/source-database.js';
+import { syncSource, syncSources } from '../../src/sync/sync-source.js';
 import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 
 /**
@@ -199,5 +200,27 @@ describe(`garbage in a source table (${testDatabaseKind})`, () => {
       { record_id: 'T3', problems: { invalidDates: { visitedOn: '20230229' } } },
     ]);
     expect((await readQuality(hub.db, 'visits'))[0].invalidDates).toEqual([{ field: 'visitedOn', count: 2 }, { field: 'visitedAt', count: 1 }]);
+  });
+});
+
+describe(`a source down during a sync (${testDatabaseKind})`, () => {
+  it('names the source and the tables it skipped, syncs the others, and records the failure', async () => {
+    const down: Connector = { ...visits, name: 'down', urlVariable: 'GRIDGRAPH_SOURCE_DOWN_URL', tables: [visits.tables[0], { ...visits.tables[0], table: 'ZF_JL2' }] };
+    // Port 1: nothing listens there, so the connection is refused.
+    const unreachable = await openSourceDatabase(down, { dataDir: '' }, { GRIDGRAPH_SOURCE_DOWN_URL: 'postgres://postgres@127.0.0.1:1/down' });
+    await insert('S1', '2025-03-01 10:00:00');
+    try {
+      const report = await syncSources(hub.db, [unreachable, source], resolver(), { parallel: 1 });
+      expect(report.failures).toEqual([{ source: 'down', table: 'ZF_JL', message: 'source unreachable (ECONNREFUSED)', skippedTables: ['ZF_JL2'] }]);
+      expect(report.results).toEqual([[], [expect.objectContaining({ source: 'visits', table: 'ZF_JL', scanned: 1 })]]);
+      expect(await synced()).toEqual(['S1']);
+      const runs = await hub.db.selectFrom('sync_run').select(['source_table', 'error']).where('source', '=', 'down').orderBy('id').execute();
+      expect(runs.slice(-2)).toEqual([
+        { source_table: 'ZF_JL', error: 'source unreachable (ECONNREFUSED)' },
+        { source_table: 'ZF_JL2', error: 'skipped: the sync of ZF_JL failed first (source unreachable (ECONNREFUSED))' },
+      ]);
+    } finally {
+      await unreachable.close();
+    }
   });
 });
