@@ -1,5 +1,5 @@
 import { AddressResolver } from '../src/address/address-resolver.js';
-import { SyncStopped } from '../src/sync/continuous-sync.js';
+import { pacedSteps } from '../src/sync/continuous-sync.js';
 import { syncSources } from '../src/sync/sync-source.js';
 import { buildBenchWorld } from './bench-world.js';
 import { DOOR_PLATE_DOSSIER, load, type Measured, medianOf, startGraphTarget } from './dossier-targets.js';
@@ -17,7 +17,7 @@ export interface SyncInterferenceOptions {
  * Does a running sync starve requests (issue 16)? The door-plate dossier's
  * p50 at concurrency 1, alone and while full resyncs of all five sources run
  * back to back in the same process, as continuous sync runs them (steps of
- * 1,000 rows, yielding to the event loop between steps).
+ * 1,000 rows, paced by `pacedSteps`).
  */
 export async function runSyncInterferenceBench(options: SyncInterferenceOptions): Promise<void> {
   const log = (line: string) => console.error(line);
@@ -35,16 +35,13 @@ export async function runSyncInterferenceBench(options: SyncInterferenceOptions)
       let stopping = false;
       const resyncing = (async () => {
         while (!stopping) {
-          const report = await syncSources(world.hub.db, world.sources, new AddressResolver(world.hub.db), {
+          await syncSources(world.hub.db, world.sources, new AddressResolver(world.hub.db), {
             full: true,
             parallel: 1,
             chunkSize: 1_000,
-            betweenChunks: async () => {
-              await new Promise((resolve) => setImmediate(resolve));
-              if (stopping) throw new SyncStopped();
-            },
+            betweenChunks: pacedSteps(() => stopping),
+            onProgress: (p) => p.phase === 'scan' && (rowsSynced += 1_000),
           });
-          rowsSynced += report.results.flat().reduce((n, r) => n + r.scanned, 0);
         }
       })();
       syncing.push(await load(graph, keys, 1, options.duration));
@@ -52,7 +49,7 @@ export async function runSyncInterferenceBench(options: SyncInterferenceOptions)
       await resyncing;
     }
     const [alone, during] = [medianOf(idle), medianOf(syncing)];
-    console.log(`door-plate dossier, concurrency 1 · ${world.kind} · scale ${options.scale} · ${options.duration}s × ${options.runs} runs (median) · ${rowsSynced} rows resynced during the load`);
+    console.log(`door-plate dossier, concurrency 1 · ${world.kind} · scale ${options.scale} · ${options.duration}s × ${options.runs} runs (median) · ≈${rowsSynced} rows resynced during the load`);
     printTable([
       ['', 'p50', 'p99', 'req/s'],
       ['without a sync', `${alone.p50} ms`, `${alone.p99} ms`, alone.rps.toFixed(0)],

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
@@ -35,6 +35,25 @@ export class SyncStopped extends Error {
   }
 }
 
+/** The longest pause between two steps: a slow step (a source far away) must not stretch the sync without end. */
+const MAX_PAUSE_MS = 1_000;
+
+/**
+ * What a serving process runs between two steps of a sync: a pause as long as
+ * the step took (at most {@link MAX_PAUSE_MS}), so a sync takes at most half
+ * of the process's time and requests always get the other half; then a
+ * {@link SyncStopped} if the hub is stopping.
+ */
+export function pacedSteps(isStopping: () => boolean): () => Promise<void> {
+  let resumedAt = performance.now();
+  return async () => {
+    const worked = performance.now() - resumedAt;
+    if (!isStopping()) await sleep(Math.min(worked, MAX_PAUSE_MS));
+    if (isStopping()) throw new SyncStopped();
+    resumedAt = performance.now();
+  };
+}
+
 /** How many runs per table `sync_run` keeps under continuous sync (one per interval would grow it without end). */
 const RUNS_KEPT_PER_TABLE = 100;
 
@@ -42,8 +61,8 @@ const RUNS_KEPT_PER_TABLE = 100;
  * Keeps every source current by itself (issue 16): every `intervalSeconds`, an
  * incremental sync of each table of each source, one table at a time, each
  * under its table lock (so never two syncs of one table, in this process or
- * any other on the hub database), yielding to the event loop between steps so
- * requests never wait behind a sync. A source that fails is skipped until the
+ * any other on the hub database), pausing between steps (see {@link pacedSteps})
+ * so requests never wait behind a sync. A source that fails is skipped until the
  * next round; the others go on.
  */
 export function startContinuousSync(
@@ -58,10 +77,6 @@ export function startContinuousSync(
   let stopping = false;
   let wake = () => {};
   const failing = new Map<string, string>();
-  const betweenChunks = async () => {
-    await nextTurn();
-    if (stopping) throw new SyncStopped();
-  };
 
   const syncRound = async () => {
     for (const source of sources) {
@@ -74,6 +89,7 @@ export function startContinuousSync(
           continue;
         }
         try {
+          const betweenChunks = pacedSteps(() => stopping);
           const outcome = await locks.withLock(name, job.table, () => job.run(hub, { chunkSize: options.chunkSize ?? 1_000, betweenChunks }));
           if (!outcome.ran) continue; // another sync has this table now; the next round comes soon enough
           const result = outcome.value;
