@@ -39,8 +39,9 @@ export interface SyncOptions {
   /** Rows read, validated, resolved and written per step. @default 5000 */
   chunkSize?: number;
   /**
-   * Awaited after each chunk is written: a serving process yields here so a
-   * sync never holds the event loop for more than one chunk. @default none
+   * Awaited after each chunk is written: a serving process pauses here (see
+   * `pacedSteps`) so requests never wait behind more than one chunk, and stops
+   * here by throwing. @default none
    */
   betweenChunks?: () => Promise<void>;
 }
