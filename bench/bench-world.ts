@@ -54,7 +54,9 @@ export async function buildBenchWorld(scale: number, log: (line: string) => void
   if (options.sync !== false) {
     log(`syncing ${sourceRows} source rows …`);
     const resolver = new AddressResolver(hub.db);
-    for (const results of await syncSources(hub.db, sources, resolver)) syncResults.push(...results);
+    const report = await syncSources(hub.db, sources, resolver);
+    if (report.failures.length > 0) throw new Error(`sync failed: ${report.failures.map((f) => `${f.source}.${f.table}: ${f.message}`).join('; ')}`);
+    for (const results of report.results) syncResults.push(...results);
   }
   const syncSeconds = (performance.now() - started) / 1000;
   const residents = reports.get('police')?.rows.T_RK_RKXX ?? 0;

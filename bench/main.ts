@@ -3,6 +3,7 @@ import { runAddressBench } from './address-bench.js';
 import { runDossierBench } from './dossier-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { runSyncBench } from './sync-bench.js';
+import { runSyncInterferenceBench } from './sync-interference-bench.js';
 
 /**
  * `npm run bench -- <sub-command>`: each prints a table with its figures and the
@@ -42,6 +43,22 @@ program
       runs: Math.round(positive(options.runs, '--runs')),
       perList: Math.round(positive(options.perList, '--per-list')),
       out: options.out,
+    });
+  });
+
+program
+  .command('sync-interference')
+  .description("the door-plate dossier's p50 alone and while full resyncs of every source run in the same process (issue 16: a sync must not starve requests)")
+  .option('--scale <n>', 'demo scale of the five sources', '1')
+  .option('--duration <s>', 'seconds of load per measurement', '10')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .action(async (options: { scale: string; duration: string; runs: string; perList: string }) => {
+    await runSyncInterferenceBench({
+      scale: positive(options.scale, '--scale'),
+      duration: Math.round(positive(options.duration, '--duration')),
+      runs: Math.round(positive(options.runs, '--runs')),
+      perList: Math.round(positive(options.perList, '--per-list')),
     });
   });
 

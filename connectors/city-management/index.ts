@@ -18,6 +18,7 @@ export const cityManagement: Connector = {
       key: { column: 'AJBH', kind: 'SOURCE_ID' },
       address: { column: 'AJDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyyMMddHHmmss',
       facet: {
         field: 'cityManagementCase',
         type: 'CityManagementCase',
@@ -42,6 +43,7 @@ export const cityManagement: Connector = {
       key: { column: 'BJBM', kind: 'SOURCE_ID' },
       address: { column: 'BJDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyyMMddHHmmss',
       facet: {
         field: 'component',
         type: 'CityComponentRecord',
@@ -61,6 +63,7 @@ export const cityManagement: Connector = {
       key: { column: 'ZFBH', kind: 'SOURCE_ID' },
       address: { column: 'AFDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyyMMddHHmmss',
       links: [{ role: 'PARTY', to: 'ORGANIZATION', column: 'DSRXYDM', kind: 'CREDIT_CODE' }],
       facet: {
         field: 'enforcementCase',

@@ -16,6 +16,7 @@ export const civilAffairs: Connector = {
       key: { column: 'SFZH', kind: 'ID_NUMBER' },
       address: { column: 'JTDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyy/MM/dd HH:mm',
       deletedWhen: { column: 'ZT', equals: '0' },
       facet: {
         field: 'welfare',
@@ -41,6 +42,7 @@ export const civilAffairs: Connector = {
       key: { column: 'SFZH', kind: 'ID_NUMBER' },
       address: { column: 'JZDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyy/MM/dd HH:mm',
       facet: {
         field: 'elderlyCare',
         type: 'ElderlyCareRecord',
@@ -60,6 +62,7 @@ export const civilAffairs: Connector = {
       key: { column: 'TYSHXYDM', kind: 'CREDIT_CODE' },
       address: { column: 'ZS' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyy/MM/dd HH:mm',
       links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'FDDBRSFZH', kind: 'ID_NUMBER' }],
       facet: {
         field: 'socialOrganization',

@@ -16,6 +16,7 @@ export const marketRegulation: Connector = {
       key: { column: 'UNISCID', kind: 'CREDIT_CODE' },
       address: { column: 'OPLOC' },
       changedAt: 'LASTUPDTIME',
+      changedAtFormat: 'yyyyMMddHHmmss',
       links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'CERNO', kind: 'ID_NUMBER' }],
       facet: {
         field: 'marketRegistration',
@@ -39,6 +40,7 @@ export const marketRegulation: Connector = {
       recordId: 'XKZBH',
       key: { column: 'UNISCID', kind: 'CREDIT_CODE' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyyMMddHHmmss',
       facet: {
         field: 'foodLicences',
         type: 'FoodLicence',
@@ -58,6 +60,7 @@ export const marketRegulation: Connector = {
       key: { column: 'JCBH', kind: 'SOURCE_ID' },
       address: { column: 'JCDZ' },
       changedAt: 'GXSJ',
+      changedAtFormat: 'yyyyMMddHHmmss',
       links: [{ role: 'INSPECTED', to: 'ORGANIZATION', column: 'UNISCID', kind: 'CREDIT_CODE' }],
       facet: {
         field: 'marketInspection',

@@ -31,6 +31,11 @@ export interface Config {
   readonly operationLimits: OperationLimits;
   /** Trusted-documents mode: the manifest of the only documents that may run. `GRAPHQL_TRUSTED_DOCUMENTS`, unset = any document. */
   readonly trustedDocumentsFile: string | undefined;
+  /**
+   * Seconds between incremental syncs of every table while serving (and under
+   * `gridgraph sync --watch`); 0 turns continuous sync off. `GRIDGRAPH_SYNC_INTERVAL`, default 60.
+   */
+  readonly syncIntervalSeconds: number;
 }
 
 /** A configuration variable that is present but unusable; the message names it. */
@@ -57,6 +62,7 @@ export function readConfig(env: Env = process.env): Config {
     keycloak: readKeycloak(env),
     anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
     ...readRequestLimits(env),
+    syncIntervalSeconds: readInteger(env, 'GRIDGRAPH_SYNC_INTERVAL', 60, 0, 86_400),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StandardAddressRow } from '../db/hub-schema.js';
+import type { ChangeValueFormat, LocalTimeFormat } from '../sources/local-time.js';
 
 /**
  * A connector: everything gridgraph knows about one department's database, as
@@ -28,6 +29,12 @@ export interface Connector {
   readonly codeTables: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Demo data in the source's native schema, for the embedded default and tests. */
   readonly demo?: DemoSource;
+  /**
+   * The source's local zone, as an offset: its times carry no zone of their own,
+   * and the graph serves them with this one (stage times `…T08:30:00+08:00`).
+   * @default '+08:00' (Asia/Shanghai)
+   */
+  readonly utcOffset?: string;
 }
 
 /** The kinds of entity a source record can stand for (人、组织、事、物). */
@@ -57,6 +64,12 @@ export interface TableMapping {
    * (a timestamp, or text such as `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss`).
    */
   readonly changedAt?: string;
+  /**
+   * How the change column writes a time. A value that is not one (or lies in
+   * the future beyond the sync's tolerance) never moves the watermark; its row
+   * is synced and listed as a bad change value. @default 'timestamp'
+   */
+  readonly changedAtFormat?: ChangeValueFormat;
   /** A soft-delete flag: a row whose column equals the value is gone from the graph. */
   readonly deletedWhen?: { readonly column: string; readonly equals: string };
   /** The facet this table contributes to its entity: a GraphQL field name and its fields. */
@@ -94,6 +107,8 @@ export interface LinkTableMapping {
   readonly table: string;
   readonly recordId: string;
   readonly changedAt?: string;
+  /** As {@link TableMapping.changedAtFormat}. @default 'timestamp' */
+  readonly changedAtFormat?: ChangeValueFormat;
   readonly from: { readonly entity: EntityKind; readonly column: string; readonly kind: KeyKind };
   readonly to: { readonly entity: EntityKind; readonly column: string; readonly kind: KeyKind };
   /** The role: a column (through a code table), or the same value for every row. */
@@ -122,8 +137,12 @@ export interface FieldMapping {
   readonly column: string;
   /** Translate the raw value through this code table of the connector. */
   readonly codeTable?: string;
-  /** Reformat a local date or time to ISO 8601. */
-  readonly format?: 'yyyyMMdd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyyMMddHHmmss';
+  /**
+   * Reformat a local date or time to ISO 8601 (a time with the connector's
+   * offset). A value that is not a real date or time in this format is served
+   * as null and counted in the quality report.
+   */
+  readonly format?: LocalTimeFormat;
 }
 
 /** Demo data for a connector: the native schema and rows generated over a registry. */

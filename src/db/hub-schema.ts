@@ -14,6 +14,7 @@ export interface HubSchema {
   crosswalk_link: CrosswalkLinkTable;
   sync_watermark: SyncWatermarkTable;
   sync_run: SyncRunTable;
+  sync_table_issue: SyncTableIssueTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   hub_secret: HubSecretTable;
@@ -91,6 +92,8 @@ export interface CrosswalkTable {
   changed_at: string | null;
   /** The record's values of its entity's shared fields (name, phone …), for conflicts. */
   shared: Record<string, string> | null;
+  /** What is wrong in the record's row though it could be synced, with the raw text; null when nothing is. */
+  problems: RecordProblems | null;
   deleted: Generated<boolean>;
   synced_at: Generated<Date>;
 }
@@ -111,16 +114,47 @@ export interface CrosswalkLinkTable {
 
 export type CrosswalkLinkRow = Selectable<CrosswalkLinkTable>;
 
-/** The last change value a sync read, per source table. */
+/** Problems of one source row that did not stop it being synced (issue 16). */
+export interface RecordProblems {
+  /** The row's change value, when it is not a time in the column's format or lies too far in the future. */
+  changeValue?: string;
+  /** Facet field → raw text, for date and time values that are not real dates or times in their declared format. */
+  invalidDates?: Record<string, string>;
+}
+
+/**
+ * Where the last sync of a source table got to: the keyset position (change
+ * value, record id) of the last row with a good change value it wrote.
+ */
 export interface SyncWatermarkTable {
   source: string;
   source_table: string;
   watermark: string;
+  /** Null on watermarks written before the keyset (migration 0006). */
+  record_id: string | null;
+}
+
+/** What no crosswalk row can hold: a row without a record id, a record id several rows share. */
+export interface SyncTableIssueTable {
+  source: string;
+  source_table: string;
+  kind: 'INVALID_RECORD_ID' | 'DUPLICATE_RECORD_ID';
+  position: number;
+  record_id: string | null;
+  change_value: string | null;
+  /** Rows the issue covers (the rows sharing a duplicate id). */
+  rows: Generated<number>;
+  reason: string;
+  found_at: Generated<Date>;
 }
 
 export interface SyncRunTable {
   id: Generated<number>;
   source: string;
+  /** Null on runs recorded before migration 0006. */
+  source_table: string | null;
+  /** Rows read but not synced: no record id. */
+  rows_skipped: Generated<number>;
   mode: 'FULL' | 'INCREMENTAL';
   started_at: Date;
   finished_at: Date | null;

@@ -4,7 +4,8 @@ import * as registryRevision from './migrations/0002-registry-revision.js';
 import * as crosswalk from './migrations/0003-crosswalk.js';
 import * as links from './migrations/0004-links-and-shared-values.js';
 import * as audit from './migrations/0005-audit-log.js';
-import * as hubSecret from './migrations/0006-hub-secret.js';
+import * as syncKeyset from './migrations/0006-sync-keyset-and-issues.js';
+import * as hubSecret from './migrations/0007-hub-secret.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
@@ -13,7 +14,8 @@ const migrations: Record<string, Migration> = {
   '0003-crosswalk': crosswalk,
   '0004-links-and-shared-values': links,
   '0005-audit-log': audit,
-  '0006-hub-secret': hubSecret,
+  '0006-sync-keyset-and-issues': syncKeyset,
+  '0007-hub-secret': hubSecret,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,7 +20,8 @@ export async function loadDemoSourcesIfEmpty(
   if (synced !== undefined) return;
   const reports = await generateDemoSources(hub, sources);
   for (const [name, report] of reports) log(`gridgraph: generated the demo ${name} source: ${Object.values(report.rows).reduce((a, b) => a + b, 0)} rows`);
-  await syncSources(hub, sources, resolver, {
+  const { failures } = await syncSources(hub, sources, resolver, {
     onSourceDone: (name, results) => log(`gridgraph: synced ${name}: ${results.reduce((n, r) => n + r.scanned, 0)} rows`),
   });
+  for (const failure of failures) log(`gridgraph: the sync of ${failure.source} failed at ${failure.table} (${failure.message})`);
 }

@@ -76,7 +76,7 @@ export async function importRegistry(
 
     const gridSummary = { rows: grids.length, inserted: 0, updated: 0 };
     const addressSummary = { rows: addresses.length, inserted: 0, updated: 0 };
-    if (!options.dryRun) {
+    {
       const regionsChanged = await upsertRegions(trx, regions);
       Object.assign(gridSummary, await upsertGrids(trx, grids.map(gridWrite)));
       for (let start = 0; start < writes.length; start += WRITE_CHUNK) {
@@ -88,13 +88,20 @@ export async function importRegistry(
       const changed = gridSummary.inserted + gridSummary.updated + addressSummary.inserted + addressSummary.updated;
       if (changed + regionsChanged > 0) await bumpRegistryRevision(trx);
     }
-    return {
+    const result = {
       grids: withUnchanged(gridSummary),
       addresses: withUnchanged(addressSummary),
       regions: regions.length,
       dryRun: options.dryRun ?? false,
     };
+    // A dry run writes exactly what an import would, for its exact counts, then rolls it all back.
+    if (options.dryRun) throw new DryRunRollback(result);
+    return result;
+  }).catch((error: unknown) => {
+    if (error instanceof DryRunRollback) return error.summary;
+    throw error;
   });
+  if (summary.dryRun) return summary;
   const changed = summary.grids.inserted + summary.grids.updated + summary.addresses.inserted + summary.addresses.updated;
   if (changed >= BULK_CHANGE) await refreshStatistics(db, ['region', 'grid', 'standard_address']);
   return summary;
@@ -271,6 +278,13 @@ function addressWrite(a: AddressRecord, parentCode: string | null): AddressWrite
 
 function gridWrite(g: GridRecord) {
   return { code: g.grid_code, name: g.name, kind: g.kind, community_code: g.division_code };
+}
+
+/** Thrown out of a dry run's transaction to roll back its writes, carrying what they would have done. */
+class DryRunRollback extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run');
+  }
 }
 
 function withUnchanged(summary: { rows: number; inserted: number; updated: number }): FileSummary {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Connector, FieldMapping, TableMapping } from '../connectors/connector.js';
+import { DEFAULT_UTC_OFFSET, isoDate, isoDateTime, parseLocalTime } from './local-time.js';
 import type { SourceDatabase } from './source-database.js';
 
 /** A facet as the graph returns it: field name → value, codes translated, dates in ISO 8601. */
@@ -42,20 +43,21 @@ async function selectFacets(source: SourceDatabase, mapping: TableMapping, colum
   });
 }
 
-/** A raw column value as the graph shows it: trimmed, translated through its code table, reformatted. */
+/** A raw column value as the graph shows it: trimmed, translated through its code table, dates and times in ISO 8601 (times with the source's zone). */
 export function presentValue(connector: Connector, field: FieldMapping, raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   const value = String(raw).trim();
   if (value === '') return null;
   if (field.codeTable !== undefined) return connector.codeTables[field.codeTable]?.[value] ?? null;
-  switch (field.format) {
-    case 'yyyyMMdd':
-      return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : null;
-    case 'yyyyMMddHHmmss':
-      return /^\d{14}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}` : null;
-    case 'yyyy-MM-dd HH:mm:ss':
-      return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? value.replace(' ', 'T') : null;
-    default:
-      return value;
-  }
+  if (field.format === undefined) return value;
+  const time = parseLocalTime(value, field.format);
+  if (time === null) return null;
+  return field.format === 'yyyyMMdd' ? isoDate(time) : isoDateTime(time, connector.utcOffset ?? DEFAULT_UTC_OFFSET);
+}
+
+/** The raw text of a value declared as a date or time that is not one, or null when it is one (or empty, or not a date field). */
+export function invalidDateText(field: FieldMapping, raw: unknown): string | null {
+  if (field.format === undefined || field.codeTable !== undefined || raw === null || raw === undefined) return null;
+  const value = String(raw).trim();
+  return value === '' || parseLocalTime(value, field.format) !== null ? null : value;
 }

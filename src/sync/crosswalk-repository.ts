@@ -2,9 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import { addressScopeSql, entityScopeSql } from '../access/row-scope.js';
 import type { AreaScope } from '../access/viewer.js';
 import type { EntityKind } from '../connectors/connector.js';
+import { countTableIssues } from './sync-state-repository.js';
 import type { CrosswalkLinkRow, CrosswalkLinkTable, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 
-/** All SQL on `crosswalk`, `sync_watermark` and the quality figures derived from them. */
+/** All SQL on `crosswalk`, `crosswalk_link` and the quality figures derived from them. */
 
 export type CrosswalkWrite = Omit<CrosswalkTable, 'synced_at' | 'deleted'> & { deleted: boolean };
 export type LinkWrite = Omit<CrosswalkLinkTable, 'synced_at' | 'deleted'> & { deleted: boolean };
@@ -17,7 +18,7 @@ const TEXT_COLUMNS = ['source', 'source_table', 'record_id', 'entity_kind', 'ent
  */
 export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly CrosswalkWrite[]): Promise<void> {
   if (rows.length === 0) return;
-  const columns = [...TEXT_COLUMNS, 'address_confidence', 'shared', 'deleted'];
+  const columns = [...TEXT_COLUMNS, 'address_confidence', 'shared', 'problems', 'deleted'];
   const names = sql.raw(columns.join(', '));
   const updatable = columns.filter((c) => !['source', 'source_table', 'record_id'].includes(c));
   await sql`
@@ -26,6 +27,7 @@ export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly Cros
       ...TEXT_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
       sql`${rows.map((row) => row.address_confidence)}::real[]`,
       sql`${rows.map((row) => (row.shared === null ? null : JSON.stringify(row.shared)))}::jsonb[]`,
+      sql`${rows.map((row) => (row.problems === null ? null : JSON.stringify(row.problems)))}::jsonb[]`,
       sql`${rows.map((row) => row.deleted)}::boolean[]`,
     ])})
     on conflict (source, source_table, record_id) do update
@@ -48,24 +50,6 @@ export async function upsertLinks(db: Kysely<HubSchema>, rows: readonly LinkWrit
       set from_kind = excluded.from_kind, from_key = excluded.from_key, to_kind = excluded.to_kind, to_key = excluded.to_key,
           deleted = excluded.deleted, synced_at = now()
       where (crosswalk_link.from_key, crosswalk_link.to_key, crosswalk_link.deleted) is distinct from (excluded.from_key, excluded.to_key, excluded.deleted)`.execute(db);
-}
-
-export async function readWatermark(db: Kysely<HubSchema>, source: string, table: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('sync_watermark')
-    .select('watermark')
-    .where('source', '=', source)
-    .where('source_table', '=', table)
-    .executeTakeFirst();
-  return row?.watermark;
-}
-
-export async function writeWatermark(db: Kysely<HubSchema>, source: string, table: string, watermark: string): Promise<void> {
-  await db
-    .insertInto('sync_watermark')
-    .values({ source, source_table: table, watermark })
-    .onConflict((oc) => oc.columns(['source', 'source_table']).doUpdateSet({ watermark }))
-    .execute();
 }
 
 /**
@@ -117,6 +101,14 @@ export interface TableQuality {
   /** Records without address text. */
   noAddress: number;
   deleted: number;
+  /** Live records whose change value is not a time in the column's format (or lies in the future): synced, never a watermark. */
+  badChangeValues: number;
+  /** Live records with a date or time value that is not one, per facet field (served as null), most frequent first. */
+  invalidDates: { field: string; count: number }[];
+  /** Rows of the source table without a record id, left out of the sync. */
+  invalidRecordIds: number;
+  /** Record ids several rows of the source table share. */
+  duplicateRecordIds: number;
 }
 
 export async function readQuality(db: Kysely<HubSchema>, source?: string): Promise<TableQuality[]> {
@@ -137,6 +129,16 @@ export async function readQuality(db: Kysely<HubSchema>, source?: string): Promi
     ${source === undefined ? sql`` : sql`where source = ${source}`}
     group by source, source_table
     order by source, source_table`.execute(db);
+  const dates = await sql<{ source: string; source_table: string; field: string; count: string }>`
+    select source, source_table, field, count(*) as count
+    from crosswalk, jsonb_object_keys(problems -> 'invalidDates') as field
+    where not deleted and problems ? 'invalidDates' ${source === undefined ? sql`` : sql`and source = ${source}`}
+    group by 1, 2, 3 order by count(*) desc, 3`.execute(db);
+  const badChanges = await sql<{ source: string; source_table: string; count: string }>`
+    select source, source_table, count(*) as count from crosswalk
+    where not deleted and problems ? 'changeValue' ${source === undefined ? sql`` : sql`and source = ${source}`}
+    group by 1, 2`.execute(db);
+  const issues = await countTableIssues(db, source);
   const problems = await sql<{ source: string; source_table: string; problem: string; count: string }>`
     select source, source_table, regexp_replace(key_problem, ' [(].*[)]$', '') as problem, count(*) as count
     from crosswalk where not deleted and key_problem is not null ${source === undefined ? sql`` : sql`and source = ${source}`}
@@ -155,6 +157,12 @@ export async function readQuality(db: Kysely<HubSchema>, source?: string): Promi
     unmatched: Number(row.unmatched),
     noAddress: Number(row.no_address),
     deleted: Number(row.deleted),
+    badChangeValues: Number(badChanges.rows.find((b) => b.source === row.source && b.source_table === row.source_table)?.count ?? 0),
+    invalidDates: dates.rows
+      .filter((d) => d.source === row.source && d.source_table === row.source_table)
+      .map((d) => ({ field: d.field, count: Number(d.count) })),
+    invalidRecordIds: issues.find((i) => i.source === row.source && i.table === row.source_table && i.kind === 'INVALID_RECORD_ID')?.count ?? 0,
+    duplicateRecordIds: issues.find((i) => i.source === row.source && i.table === row.source_table && i.kind === 'DUPLICATE_RECORD_ID')?.count ?? 0,
   }));
 }
 

@@ -2,21 +2,27 @@ import { type Kysely, sql } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import type { Connector, KeyKind, LinkTableMapping, TableMapping } from '../connectors/connector.js';
 import { SHARED_FIELDS } from '../connectors/shared-fields.js';
-import type { HubSchema } from '../db/hub-schema.js';
+import type { HubSchema, RecordProblems } from '../db/hub-schema.js';
 import { BULK_CHANGE, refreshStatistics } from '../db/planner-statistics.js';
 import { checkCreditCode } from '../identity/credit-code.js';
 import { checkIdNumber } from '../identity/id-number.js';
-import { presentValue } from '../sources/facet-reader.js';
+import { invalidDateText, presentValue } from '../sources/facet-reader.js';
+import { type ChangeValueFormat, DEFAULT_UTC_OFFSET } from '../sources/local-time.js';
 import type { SourceDatabase } from '../sources/source-database.js';
+import { isGoodChangeValue } from './change-value.js';
+import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from './crosswalk-repository.js';
+import { describeSyncFailure } from './sync-failure.js';
+import type { TableLocks } from './table-lock.js';
 import {
-  type CrosswalkWrite,
-  type LinkWrite,
-  markAbsentDeleted,
+  finishRun,
   readWatermark,
-  upsertCrosswalk,
-  upsertLinks,
+  recordSkippedRun,
+  replaceTableIssues,
+  startRun,
+  type TableIssue,
+  type WatermarkPosition,
   writeWatermark,
-} from './crosswalk-repository.js';
+} from './sync-state-repository.js';
 
 /** Where a sync is: rows read so far from one table. */
 export interface SyncProgress {
@@ -32,6 +38,12 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** Rows read, validated, resolved and written per step. @default 5000 */
   chunkSize?: number;
+  /**
+   * Awaited after each chunk is written: a serving process pauses here (see
+   * `pacedSteps`) so requests never wait behind more than one chunk, and stops
+   * here by throwing. @default none
+   */
+  betweenChunks?: () => Promise<void>;
 }
 
 /** What one table's sync did. */
@@ -39,10 +51,39 @@ export interface TableSyncResult {
   readonly source: string;
   readonly table: string;
   readonly mode: 'FULL' | 'INCREMENTAL';
-  /** Rows read from the source in this run. */
+  /** Rows read from the source in this run beyond the watermark's position. */
   readonly scanned: number;
+  /** Rows on the watermark's own change value read again (see {@link readChunk}): usually a handful. */
+  readonly rechecked: number;
   /** Records found gone (deleted in the source) in this run. */
   readonly deleted: number;
+  /** Rows the table holds without a record id: not synced, listed for the steward. */
+  readonly skipped: number;
+  /** Record ids several rows of the table share: listed for the steward. */
+  readonly duplicates: number;
+  /** Rows read in this run whose change value is not a time (or lies in the future): synced, listed, never a watermark. */
+  readonly badChangeValues: number;
+  /** Where the next incremental sync resumes; undefined on a table without a change column or before any good change value. */
+  readonly watermark: WatermarkPosition | undefined;
+}
+
+/** A source whose sync failed part-way: the table that failed and the tables not synced because of it. */
+export interface SourceSyncFailure {
+  readonly source: string;
+  readonly table: string;
+  /** Why, fit for a steward's screen (never driver text). */
+  readonly message: string;
+  /** Tables of the source not started because the source failed first. */
+  readonly skippedTables: readonly string[];
+}
+
+/** What a sync of several sources did: each source's finished tables, and the sources that failed. */
+export interface SyncReport {
+  /** Per source in the order given, its tables that finished, in table order. */
+  readonly results: TableSyncResult[][];
+  readonly failures: SourceSyncFailure[];
+  /** Tables not synced because another sync held them (with `locks`): that sync brings them up to date. */
+  readonly busy: { readonly source: string; readonly table: string }[];
 }
 
 /** What a scan reads of any table: its id, change value, delete flag, and the columns its writer needs. */
@@ -50,6 +91,7 @@ interface ScanSpec {
   readonly table: string;
   readonly recordId: string;
   readonly changedAt?: string;
+  readonly changedAtFormat?: ChangeValueFormat;
   readonly deletedWhen?: { readonly column: string; readonly equals: string };
   readonly columns: readonly string[];
 }
@@ -57,6 +99,12 @@ interface ScanSpec {
 interface ScannedRow {
   record_id: string;
   changed_at: string | null;
+  /** The change value may be a watermark: a time in the column's format, not in the future. */
+  change_ok: boolean;
+  /** The row lies at or before the watermark's position: read again, not new. */
+  recheck: boolean;
+  /** The row's whole text: the last key of the scan order, so rows sharing an id are read in a fixed order. */
+  tie: string;
   is_deleted: boolean;
   values: Record<string, string | null>;
 }
@@ -64,14 +112,20 @@ interface ScannedRow {
 /** Turns a chunk of scanned rows into crosswalk and link rows. */
 type ChunkWriter = (rows: ScannedRow[]) => Promise<{ records: CrosswalkWrite[]; links: LinkWrite[] }>;
 
+/** One table of a source as a sync job. */
+interface TableJob {
+  readonly table: string;
+  run(hub: Kysely<HubSchema>, options: SyncOptions): Promise<TableSyncResult>;
+}
+
 /**
  * Syncs one source into the crosswalk (DESIGN §4), table by table: reads the
  * rows changed since the last run (all rows on the first run or with `full`)
  * and those with no change value at all, validates keys, resolves address
  * texts, and writes crosswalk rows, links and the new watermark together, a
- * chunk at a time — so an interrupted sync re-run
- * continues where it stopped and loses nothing, and a re-run with nothing new
- * changes nothing. Then finds records deleted in the source by comparing ids.
+ * chunk at a time — so an interrupted sync re-run continues where it stopped
+ * and loses nothing, and a re-run with nothing new changes nothing. Then finds
+ * records deleted in the source by comparing ids. A failure is thrown.
  */
 export async function syncSource(
   hub: Kysely<HubSchema>,
@@ -80,7 +134,7 @@ export async function syncSource(
   options: SyncOptions = {},
 ): Promise<TableSyncResult[]> {
   const results: TableSyncResult[] = [];
-  for (const run of tableJobs(source, resolver)) results.push(await run(hub, options));
+  for (const job of tableJobs(source, resolver)) results.push(await job.run(hub, options));
   await refreshStatisticsAfter(hub, results);
   return results;
 }
@@ -88,37 +142,59 @@ export async function syncSource(
 /**
  * Syncs several sources, `parallel` tables at a time, largest source first in
  * the order given: one table's reads and writes overlap another's address
- * resolution, which alone keeps a core busy. Results come back per source, in
- * source and table order; the first failure stops the tables not yet started
- * and is thrown once the running ones end.
+ * resolution, which alone keeps a core busy. A table that fails ends its
+ * source's sync — its tables not yet started are skipped and recorded as such
+ * in `sync_run` — while every other source syncs on; the failures come back
+ * in the report, not thrown.
  */
 export async function syncSources(
   hub: Kysely<HubSchema>,
   sources: readonly SourceDatabase[],
   resolver: AddressResolver,
-  options: SyncOptions & { parallel?: number; onSourceDone?: (source: string, results: TableSyncResult[]) => void } = {},
-): Promise<TableSyncResult[][]> {
+  options: SyncOptions & {
+    parallel?: number;
+    onSourceDone?: (source: string, results: TableSyncResult[]) => void;
+    /** Sync a table only while holding its lock; a table another sync holds is left to it. @default no locks */
+    locks?: TableLocks;
+  } = {},
+): Promise<SyncReport> {
   const perSource = sources.map((source) => tableJobs(source, resolver));
-  const jobs = perSource.flatMap((runs, sourceIndex) => runs.map((run, tableIndex) => ({ sourceIndex, tableIndex, run })));
-  const results = perSource.map((runs) => new Array<TableSyncResult>(runs.length));
+  const jobs = perSource.flatMap((runs, sourceIndex) => runs.map((job, tableIndex) => ({ sourceIndex, tableIndex, job })));
+  const results = perSource.map((runs) => new Array<TableSyncResult | undefined>(runs.length).fill(undefined));
   const remaining = results.map((tables) => tables.length);
+  const failed = new Map<number, { table: string; message: string; skipped: string[] }>();
+  const busy: SyncReport['busy'] = [];
   let next = 0;
-  let failure: unknown;
   const worker = async () => {
-    while (failure === undefined && next < jobs.length) {
-      const job = jobs[next++];
+    while (next < jobs.length) {
+      const { sourceIndex, tableIndex, job } = jobs[next++];
+      const failure = failed.get(sourceIndex);
+      if (failure !== undefined) {
+        failure.skipped.push(job.table);
+        await recordSkippedRun(hub, sources[sourceIndex].connector.name, job.table, `skipped: the sync of ${failure.table} failed first (${failure.message})`);
+        continue;
+      }
       try {
-        results[job.sourceIndex][job.tableIndex] = await job.run(hub, options);
-        if (--remaining[job.sourceIndex] === 0) options.onSourceDone?.(sources[job.sourceIndex].connector.name, results[job.sourceIndex]);
+        const name = sources[sourceIndex].connector.name;
+        const outcome = options.locks === undefined ? { ran: true as const, value: await job.run(hub, options) } : await options.locks.withLock(name, job.table, () => job.run(hub, options));
+        if (outcome.ran) results[sourceIndex][tableIndex] = outcome.value;
+        else busy.push({ source: name, table: job.table });
+        if (--remaining[sourceIndex] === 0) options.onSourceDone?.(name, results[sourceIndex].filter((r): r is TableSyncResult => r !== undefined));
       } catch (error) {
-        failure ??= error;
+        if (!failed.has(sourceIndex)) failed.set(sourceIndex, { table: job.table, message: describeSyncFailure(error).message, skipped: [] });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 2, jobs.length)) }, worker));
-  if (failure !== undefined) throw failure;
-  await refreshStatisticsAfter(hub, results.flat());
-  return results;
+  const finished = results.map((tables) => tables.filter((result): result is TableSyncResult => result !== undefined));
+  await refreshStatisticsAfter(hub, finished.flat());
+  const failures = [...failed].sort(([a], [b]) => a - b).map(([sourceIndex, failure]) => ({
+    source: sources[sourceIndex].connector.name,
+    table: failure.table,
+    message: failure.message,
+    skippedTables: failure.skipped,
+  }));
+  return { results: finished, failures, busy };
 }
 
 /** After a large sync the planner must know how big the crosswalk has grown. */
@@ -128,17 +204,24 @@ async function refreshStatisticsAfter(hub: Kysely<HubSchema>, results: readonly 
 }
 
 /** Each table of a source as a sync job: entity tables, then link tables. */
-function tableJobs(source: SourceDatabase, resolver: AddressResolver): ((hub: Kysely<HubSchema>, options: SyncOptions) => Promise<TableSyncResult>)[] {
+export function tableJobs(source: SourceDatabase, resolver: AddressResolver): TableJob[] {
   const { connector } = source;
   return [
-    ...connector.tables.map((mapping) => (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, entityScan(mapping), entityWriter(connector, mapping, resolver), options)),
-    ...(connector.linkTables ?? []).map((mapping) => (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, linkScan(mapping), linkWriter(connector, mapping), options)),
+    ...connector.tables.map((mapping) => ({
+      table: mapping.table,
+      run: (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, entityScan(mapping), entityWriter(connector, mapping, resolver), options),
+    })),
+    ...(connector.linkTables ?? []).map((mapping) => ({
+      table: mapping.table,
+      run: (hub: Kysely<HubSchema>, options: SyncOptions) => syncTable(hub, source, linkScan(mapping), linkWriter(connector, mapping), options),
+    })),
   ];
 }
 
 function entityScan(mapping: TableMapping): ScanSpec {
   const shared = sharedFieldsOf(mapping).map(([, field]) => field.column);
-  const columns = [mapping.key.column, mapping.address?.column, ...shared, ...(mapping.links ?? []).map((link) => link.column)];
+  const dates = dateFieldsOf(mapping).map(([, field]) => field.column);
+  const columns = [mapping.key.column, mapping.address?.column, ...shared, ...dates, ...(mapping.links ?? []).map((link) => link.column)];
   return { ...mapping, columns: unique(columns) };
 }
 
@@ -152,8 +235,29 @@ function sharedFieldsOf(mapping: TableMapping) {
   return Object.entries(mapping.facet.fields).filter(([name]) => SHARED_FIELDS[mapping.entity].includes(name));
 }
 
+/** Facet fields declared as dates or times: checked on sync, so the steward sees the values the graph serves as null. */
+function dateFieldsOf(mapping: TableMapping) {
+  return Object.entries(mapping.facet.fields).filter(([, field]) => field.format !== undefined && field.codeTable === undefined);
+}
+
+/** What is wrong in a row that is still synced: its change value, its dates; null when nothing is. */
+function problemsOf(row: ScannedRow, dateFields: ReturnType<typeof dateFieldsOf>): RecordProblems | null {
+  const invalidDates = Object.fromEntries(
+    dateFields.flatMap(([name, field]) => {
+      const raw = invalidDateText(field, row.values[field.column]);
+      return raw === null ? [] : [[name, raw]];
+    }),
+  );
+  const problems: RecordProblems = {
+    ...(row.changed_at !== null && !row.change_ok ? { changeValue: row.changed_at } : {}),
+    ...(Object.keys(invalidDates).length > 0 ? { invalidDates } : {}),
+  };
+  return Object.keys(problems).length === 0 ? null : problems;
+}
+
 function entityWriter(connector: Connector, mapping: TableMapping, resolver: AddressResolver): ChunkWriter {
   const shared = sharedFieldsOf(mapping);
+  const dateFields = dateFieldsOf(mapping);
   return async (rows) => {
     const texts = rows.map((row) => (mapping.address === undefined ? '' : (row.values[mapping.address.column]?.trim() ?? '')));
     // Residents of one room share its text: each distinct text is resolved once.
@@ -187,6 +291,7 @@ function entityWriter(connector: Connector, mapping: TableMapping, resolver: Add
         address_confidence: address?.confidence ?? null,
         changed_at: row.changed_at,
         shared: Object.keys(sharedValues).length === 0 ? null : sharedValues,
+        problems: problemsOf(row, dateFields),
         deleted: row.is_deleted,
       };
     });
@@ -218,16 +323,20 @@ async function syncTable(
 ): Promise<TableSyncResult> {
   const name = source.connector.name;
   const chunkSize = options.chunkSize ?? 5_000;
-  const watermark = options.full || scan.changedAt === undefined ? undefined : await readWatermark(hub, name, scan.table);
+  const startedAt = Date.now();
+  const utcOffset = source.connector.utcOffset ?? DEFAULT_UTC_OFFSET;
+  const goodChange = (value: string | null) => value !== null && isGoodChangeValue(value, scan.changedAtFormat ?? 'timestamp', utcOffset, startedAt);
+  const stored = options.full || scan.changedAt === undefined ? undefined : await readWatermark(hub, name, scan.table);
+  // A watermark poisoned before change values were checked is dropped: the table is read whole once more.
+  const watermark = stored !== undefined && goodChange(stored.value) ? stored : undefined;
   const mode = watermark === undefined ? 'FULL' : 'INCREMENTAL';
-  const run = await hub
-    .insertInto('sync_run')
-    .values({ source: name, mode, started_at: new Date(), finished_at: null, error: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const runId = await startRun(hub, name, scan.table, mode);
 
+  let read = 0;
   let scanned = 0;
-  let deleted = 0;
+  let rechecked = 0;
+  let badChangeValues = 0;
+  let position = watermark;
   // A three-stage pipeline: the next chunk is read from the source, and the
   // previous one written to the hub, while this one is resolved here. Writes
   // stay in order, one at a time, so the watermark only moves forward.
@@ -235,66 +344,88 @@ async function syncTable(
   const written = async () => {
     const rows = await writing!;
     options.onProgress?.({ source: name, table: scan.table, phase: 'scan', rows });
+    await options.betweenChunks?.();
   };
   try {
-    const read = (position: ScanPosition) => readChunk(source.db, scan, watermark, position, chunkSize);
-    let position: ScanPosition | undefined = { withoutChange: false };
-    let next = read(position);
-    while (position !== undefined) {
+    const readNext = (at: ScanPosition) => readChunk(source.db, scan, watermark, at, chunkSize);
+    let at: ScanPosition | undefined = { withoutChange: false };
+    let next = readNext(at);
+    while (at !== undefined) {
       const rows = await next;
-      position = nextPosition(scan, position, rows, chunkSize);
-      if (position !== undefined) {
-        next = read(position);
+      at = nextPosition(scan, at, rows, chunkSize);
+      if (at !== undefined) {
+        next = readNext(at);
         // A failure elsewhere must not leave the prefetch's rejection unobserved.
         next.catch(() => {});
       }
       if (rows.length === 0) continue;
-      const last = rows[rows.length - 1];
-      const { records, links } = await write(rows);
+      for (const row of rows) {
+        row.change_ok = goodChange(row.changed_at);
+        if (row.recheck) rechecked++;
+        else scanned++;
+        if (row.changed_at !== null && !row.change_ok) badChangeValues++;
+      }
+      // Only a new row with a good change value moves the watermark: garbage
+      // sorts anywhere, and a row read again lies behind the position already.
+      const mark = rows.findLast((row) => !row.recheck && row.change_ok);
+      if (mark !== undefined) position = { value: mark.changed_at!, recordId: mark.record_id };
+      const markNow = mark === undefined ? undefined : position;
+      const { records, links } = await write(lastOfEachRecord(rows));
       if (writing !== undefined) await written();
-      scanned += rows.length;
-      const total = scanned;
+      read += rows.length;
+      const total = read;
       writing = hub
         .transaction()
         .execute(async (trx) => {
           await upsertCrosswalk(trx, records);
           await upsertLinks(trx, links);
-          if (scan.changedAt !== undefined && last.changed_at !== null) await writeWatermark(trx, name, scan.table, last.changed_at);
+          if (scan.changedAt !== undefined && markNow !== undefined) await writeWatermark(trx, name, scan.table, markNow);
         })
         .then(() => total);
       writing.catch(() => {});
     }
     if (writing !== undefined) await written();
-    deleted = await reconcileDeletions(hub, source, scan, options);
-    await hub.updateTable('sync_run').set({ finished_at: new Date(), rows_scanned: scanned, rows_deleted: deleted }).where('id', '=', run.id).execute();
+    const skipped = await listRowsWithoutId(hub, source, scan);
+    const { deleted, duplicates } = await reconcileDeletions(hub, source, scan, options);
+    await finishRun(hub, runId, { scanned: scanned + rechecked, deleted, skipped });
+    return { source: name, table: scan.table, mode, scanned, rechecked, deleted, skipped, duplicates, badChangeValues, watermark: scan.changedAt === undefined ? undefined : position };
   } catch (error) {
     await writing?.catch(() => {});
-    await hub
-      .updateTable('sync_run')
-      .set({ finished_at: new Date(), rows_scanned: scanned, error: error instanceof Error ? error.message : String(error) })
-      .where('id', '=', run.id)
-      .execute();
+    await finishRun(hub, runId, { scanned: scanned + rechecked, error: describeSyncFailure(error).message }).catch(() => {});
     throw error;
   }
-  return { source: name, table: scan.table, mode, scanned, deleted };
+}
+
+/**
+ * Rows sharing a record id (a source table without a primary key) come in a
+ * fixed order — change value, then the row's whole text — and the last one
+ * wins: the row changed latest, and among rows changed at once the one whose
+ * text sorts last. Whatever order the source stores them in, every sync picks
+ * the same row. Earlier ones in a chunk are dropped here (one statement cannot
+ * write a key twice); a later chunk overwrites an earlier one's.
+ */
+function lastOfEachRecord(rows: readonly ScannedRow[]): ScannedRow[] {
+  const last = new Map<string, number>();
+  rows.forEach((row, i) => last.set(row.record_id, i));
+  return last.size === rows.length ? [...rows] : rows.filter((row, i) => last.get(row.record_id) === i);
 }
 
 /**
  * Where a scan of a table is. A table with a change column is read in two
- * passes: its rows in (change value, record id) order, from the watermark on,
- * then — on every sync, since nothing says they have not changed — the rows
- * whose change value is empty, in record id order.
+ * passes: its rows in (change value, record id, row text) order, from the
+ * watermark on, then — on every sync, since nothing says they have not
+ * changed — the rows whose change value is empty, in (record id, row text) order.
  */
 interface ScanPosition {
   readonly withoutChange: boolean;
   /** The last row read in this pass. */
-  readonly after?: { readonly changed: string | null; readonly id: string };
+  readonly after?: { readonly changed: string | null; readonly id: string; readonly tie: string };
 }
 
 function nextPosition(scan: ScanSpec, position: ScanPosition, rows: readonly ScannedRow[], chunkSize: number): ScanPosition | undefined {
   if (rows.length === chunkSize) {
     const last = rows[rows.length - 1];
-    return { ...position, after: { changed: last.changed_at, id: last.record_id } };
+    return { ...position, after: { changed: last.changed_at, id: last.record_id, tie: last.tie } };
   }
   if (!position.withoutChange && scan.changedAt !== undefined) return { withoutChange: true };
   return undefined;
@@ -308,42 +439,73 @@ function sourceColumn(name: string) {
   return sql.ref(`source_row.${name}`);
 }
 
+/** A row's whole text: the scan order's last key, which tells apart rows sharing a change value and a record id. */
+const ROW_TEXT = sql`source_row::text`;
+
+/** A row without a record id cannot be keyed: it is left out of the scan and listed instead. */
+function hasRecordId(id: ReturnType<typeof sourceColumn>) {
+  return sql`${id} is not null and btrim(${id}::text) <> ''`;
+}
+
 /**
  * The next chunk from a position. Compared and ordered on the columns' own
  * types, so the source's index on (change column, record id) is used: a cast
  * here would make every chunk a scan and sort of the whole table.
+ *
+ * Within a run, chunks follow each other by the keyset (change value, record
+ * id, row text): strictly after the last row read, so rows sharing a change
+ * value across a chunk boundary are all read, once. Across runs, a sync
+ * resumes at the watermark's change value itself (`>=`), not strictly after
+ * its position: a row written later with the same change value as the
+ * watermark but a smaller record id would lie behind a pure keyset position
+ * and never be read. So the rows of that one change value are read again
+ * (`recheck`) — usually a handful, as values are seconds — and written by the
+ * idempotent upsert, which leaves unchanged records alone. That loses nothing
+ * as long as the change column does what its mapping promises: a row changed
+ * after a sync read is stamped no earlier than the newest value that sync saw.
  */
 async function readChunk(
   db: Kysely<any>,
   scan: ScanSpec,
-  watermark: string | undefined,
+  watermark: WatermarkPosition | undefined,
   { withoutChange, after }: ScanPosition,
   limit: number,
 ): Promise<ScannedRow[]> {
   const id = sourceColumn(scan.recordId);
   const changed = scan.changedAt === undefined ? undefined : sourceColumn(scan.changedAt);
-  const conditions = [sql`true`];
+  const conditions = [hasRecordId(id)];
   if (changed !== undefined) {
     if (withoutChange) conditions.push(sql`${changed} is null`);
-    else conditions.push(watermark === undefined ? sql`${changed} is not null` : sql`${changed} > ${watermark}`);
+    else conditions.push(watermark === undefined ? sql`${changed} is not null` : sql`${changed} >= ${watermark.value}`);
   }
+  const ordered = changed === undefined || withoutChange;
   if (after !== undefined) {
-    conditions.push(changed === undefined || withoutChange ? sql`${id} > ${after.id}` : sql`(${changed}, ${id}) > (${after.changed}, ${after.id})`);
+    // The leading pair alone is what the index can seek; the row text only orders rows sharing both.
+    conditions.push(ordered
+      ? sql`${id} >= ${after.id} and (${id}, ${ROW_TEXT}) > (${after.id}, ${after.tie})`
+      : sql`(${changed}, ${id}) >= (${after.changed}, ${after.id}) and (${changed}, ${id}, ${ROW_TEXT}) > (${after.changed}, ${after.id}, ${after.tie})`);
   }
+  const recheck = changed === undefined || withoutChange || watermark === undefined
+    ? sql`false`
+    : watermark.recordId === null ? sql`${changed} <= ${watermark.value}` : sql`(${changed}, ${id}) <= (${watermark.value}, ${watermark.recordId})`;
   const deletedFlag = scan.deletedWhen === undefined
     ? sql`false`
     : sql`coalesce(${sql.ref(scan.deletedWhen.column)}::text = ${scan.deletedWhen.equals}, false)`;
-  const order = changed === undefined || withoutChange ? id : sql`${changed}, ${id}`;
-  const { rows } = await sql<Record<string, string | null> & { _record_id: string; _changed_at: string | null; _is_deleted: boolean }>`
+  const order = ordered ? sql`${id}, ${ROW_TEXT}` : sql`${changed}, ${id}, ${ROW_TEXT}`;
+  const { rows } = await sql<Record<string, string | null> & { _record_id: string; _changed_at: string | null; _is_deleted: boolean; _recheck: boolean; _tie: string }>`
     select ${id}::text as _record_id, ${changed === undefined ? sql`null` : sql`${changed}::text`} as _changed_at, ${deletedFlag} as _is_deleted,
+           ${recheck} as _recheck, ${ROW_TEXT} as _tie,
            ${sql.join(scan.columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
     from ${sql.table(scan.table)} as source_row
     where ${sql.join(conditions, sql` and `)}
     order by ${order}
     limit ${limit}`.execute(db);
-  return rows.map(({ _record_id, _changed_at, _is_deleted, ...values }) => ({
+  return rows.map(({ _record_id, _changed_at, _is_deleted, _recheck, _tie, ...values }) => ({
     record_id: _record_id,
     changed_at: _changed_at,
+    change_ok: false,
+    recheck: _recheck,
+    tie: _tie,
     is_deleted: _is_deleted,
     values,
   }));
@@ -362,22 +524,66 @@ function entityKey(connector: Connector, kind: KeyKind, value: string | null | u
   return { key: null, problem: check.problem };
 }
 
-/** Marks crosswalk records and links whose rows are no longer in the source as deleted; returns how many rows went. */
-async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec, options: SyncOptions): Promise<number> {
-  return markAbsentDeleted(hub, source.connector.name, scan.table, presentRecordIds(source, scan, options));
+/** How many rows without a record id a table lists for the steward at most; the count covers them all. */
+const LISTED_ISSUES = 10_000;
+
+/** Lists the table's rows that cannot be keyed (no record id) as the table's issues; returns how many it holds. */
+async function listRowsWithoutId(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec): Promise<number> {
+  const id = sourceColumn(scan.recordId);
+  const changed = scan.changedAt === undefined ? sql`null::text` : sql`${sourceColumn(scan.changedAt)}::text`;
+  const { rows } = await sql<{ change_value: string | null; is_null: boolean; total: string }>`
+    select ${changed} as change_value, ${id} is null as is_null, count(*) over () as total
+    from ${sql.table(scan.table)} as source_row
+    where not (${hasRecordId(id)})
+    order by 1 nulls last, ${ROW_TEXT}
+    limit ${LISTED_ISSUES}`.execute(source.db);
+  await replaceTableIssues(hub, source.connector.name, scan.table, 'INVALID_RECORD_ID', rows.map((row) => ({
+    record_id: null,
+    change_value: row.change_value,
+    reason: `no record id: ${scan.recordId} is ${row.is_null ? 'null' : 'blank'}`,
+  })));
+  return Number(rows[0]?.total ?? 0);
 }
 
-/** The record ids a source table holds now, a page at a time, in the id column's own order. */
-async function* presentRecordIds(source: SourceDatabase, scan: ScanSpec, options: SyncOptions): AsyncGenerator<string[]> {
+/**
+ * Marks crosswalk records and links whose rows are no longer in the source as
+ * deleted, and lists the record ids several rows share; returns how many
+ * records went and how many ids are shared.
+ */
+async function reconcileDeletions(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec, options: SyncOptions): Promise<{ deleted: number; duplicates: number }> {
+  const duplicates: TableIssue[] = [];
+  let shared = 0;
+  const onShared = (recordId: string, rows: number) => {
+    if (++shared <= LISTED_ISSUES) {
+      duplicates.push({ record_id: recordId, change_value: null, rows, reason: `${rows} rows share this record id: the one changed latest is synced (among rows changed at once, the last by its row text)` });
+    }
+  };
+  const deleted = await markAbsentDeleted(hub, source.connector.name, scan.table, presentRecordIds(source, scan, options, onShared));
+  await replaceTableIssues(hub, source.connector.name, scan.table, 'DUPLICATE_RECORD_ID', duplicates);
+  return { deleted, duplicates: shared };
+}
+
+/**
+ * The record ids a source table holds now, a page at a time, in the id
+ * column's own order — each once, however many rows share it (those are
+ * reported through `onShared`).
+ */
+async function* presentRecordIds(
+  source: SourceDatabase,
+  scan: ScanSpec,
+  options: SyncOptions,
+  onShared: (recordId: string, rows: number) => void,
+): AsyncGenerator<string[]> {
   const id = sourceColumn(scan.recordId);
   const pageSize = 50_000;
   let seen = 0;
   let after: string | undefined;
   for (;;) {
-    const { rows } = await sql<{ record_id: string }>`
-      select ${id}::text as record_id from ${sql.table(scan.table)} as source_row
-      ${after === undefined ? sql`` : sql`where ${id} > ${after}`}
-      order by ${id} limit ${pageSize}`.execute(source.db);
+    const { rows } = await sql<{ record_id: string; rows: string }>`
+      select ${id}::text as record_id, count(*) as rows from ${sql.table(scan.table)} as source_row
+      where ${hasRecordId(id)} ${after === undefined ? sql`` : sql`and ${id} > ${after}`}
+      group by ${id} order by ${id} limit ${pageSize}`.execute(source.db);
+    for (const row of rows) if (Number(row.rows) > 1) onShared(row.record_id, Number(row.rows));
     yield rows.map((row) => row.record_id);
     seen += rows.length;
     options.onProgress?.({ source: source.connector.name, table: scan.table, phase: 'deletions', rows: seen });

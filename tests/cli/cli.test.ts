@@ -109,6 +109,15 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     expect(JSON.parse(verify.stdout)).toMatchObject({ intact: true, firstBrokenSequence: null });
   });
 
+  it('syncs the other sources when one is down, names it and the tables it skipped, and exits 3', async () => {
+    // The demo sources exist once `gridgraph serve` has run above; the police one now points where nothing listens.
+    const result = await runCli(['sync', 'governance', 'police', '--parallel', '1'], { ...env, GRIDGRAPH_SOURCE_POLICE_URL: 'postgres://postgres@127.0.0.1:1/police' });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('gridgraph: source police failed at T_RK_RKXX: source unreachable (ECONNREFUSED); not synced: T_RK_RKXX, T_FW_CZFW, T_ZDRY, T_JQ_JQXX');
+    expect(result.stdout).toMatch(/^governance\.ZZ_WGY: incremental sync/m);
+    expect(result.stderr).not.toContain('127.0.0.1');
+  });
+
   it('says which variable is wrong', async () => {
     const result = await runCli(['registry', 'status'], { ...env, DATABASE_POOL_SIZE: 'lots' });
     expect(result.code).toBe(2);
@@ -121,7 +130,16 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     expect(written.stdout).toContain(`wrote ${demo.grids.length} grids and ${demo.addresses.length} addresses`);
     const dry = await runCli(['registry', 'import', '--dry-run', '--json', '--grids', `${out}/grids.csv`, '--addresses', `${out}/addresses.csv`], env);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0, unchanged: demo.addresses.length } });
+  });
+
+  it('prints a rejected import as JSON on stdout with --json, and exits 2', async () => {
+    const bad = writeCsv(dir, 'bad-grids.csv', [{ ...demo.grids[0], kind: 'NONSENSE' }], [...GRID_COLUMNS]);
+    const result = await runCli(['registry', 'import', '--json', '--grids', bad], env);
+    expect(result.code).toBe(2);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.rejected).toBe(true);
+    expect(printed.problems).toEqual([expect.objectContaining({ line: 2, field: 'kind' })]);
   });
 });
 

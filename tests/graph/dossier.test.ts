@@ -142,7 +142,7 @@ describe(`the address dossier over five sources (${testDatabaseKind})`, () => {
       { role: 'RESPONDENT', person: { idNumber: parties[1].SFZH } },
     ]);
     expect(data.gridEvent.timeline.map((s: { stage: string }) => s.stage)).toEqual(['REPORTED', 'REGISTERED', 'DISPATCHED', 'HANDLED', 'VERIFIED', 'CLOSED']);
-    expect(data.gridEvent.timeline[0].at).toBe(event.SBSJ.replace(' ', 'T'));
+    expect(data.gridEvent.timeline[0].at).toBe(`${event.SBSJ.replace(' ', 'T')}+08:00`);
     expect(data.gridEvent.durations[0]).toEqual({ from: 'REPORTED', to: 'REGISTERED', seconds: (Date.parse(`${event.SLSJ.replace(' ', 'T')}Z`) - Date.parse(`${event.SBSJ.replace(' ', 'T')}Z`)) / 1000 });
   });
 

@@ -181,10 +181,19 @@ describe(`registry import (${testDatabaseKind})`, () => {
     expect(summary.addresses.updated).toBe(2);
   });
 
-  it('writes nothing on a dry run', async () => {
+  it('writes nothing on a dry run, and counts what an import would do', async () => {
     const summary = await importRegistry(hub.db, files(demo), { dryRun: true });
-    expect(summary).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: 0 } });
+    expect(summary).toMatchObject({ dryRun: true, addresses: { rows: demo.addresses.length, inserted: demo.addresses.length, updated: 0, unchanged: 0 } });
+    expect(summary.grids).toEqual({ rows: demo.grids.length, inserted: demo.grids.length, updated: 0, unchanged: 0 });
     expect(await countAddressesByLevel(hub.db)).toEqual({ DOOR: 0, BUILDING: 0, ROOM: 0 });
+
+    await importRegistry(hub.db, files(demo));
+    const changed = structuredClone(demo);
+    changed.addresses[0].longitude = '118.123456';
+    const again = await importRegistry(hub.db, files(changed), { dryRun: true });
+    expect(again.addresses).toEqual({ rows: demo.addresses.length, inserted: 0, updated: 1, unchanged: demo.addresses.length - 1 });
+    const first = await hub.db.selectFrom('standard_address').select('longitude').where('code', '=', demo.addresses[0].address_code).executeTakeFirstOrThrow();
+    expect(String(first.longitude)).not.toBe('118.123456');
   });
 
   it('imports 50,000+ rows of two districts from CSV, reporting progress', async () => {

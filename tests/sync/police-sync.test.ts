@@ -118,7 +118,7 @@ describe(`police source sync (${testDatabaseKind})`, () => {
       expect(Number(synced.rows[0].n)).toBe(Number(total.rows[0].n));
       const runs = await hub.db.selectFrom('sync_run').select(['error']).where('source', '=', 'police').orderBy('id').execute();
       const tables = police.tables.length + (police.linkTables?.length ?? 0);
-      expect(runs.at(-tables - 1)?.error).toBe('power cut');
+      expect(runs.at(-tables - 1)?.error).toBe('internal error');
       expect(runs.slice(-tables).map((run) => run.error)).toEqual(Array(tables).fill(null));
     } finally {
       await fresh.close();

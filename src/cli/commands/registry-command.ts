@@ -5,6 +5,7 @@ import { countGrids } from '../../registry/grid-repository.js';
 import { countRegions } from '../../registry/region-repository.js';
 import { ADDRESS_COLUMNS, GRID_COLUMNS } from '../../registry/registry-records.js';
 import { importRegistry } from '../../registry/registry-import.js';
+import { RegistryImportError } from '../../registry/registry-import-error.js';
 import { progressPrinter } from '../progress.js';
 import { withHub } from '../with-hub.js';
 
@@ -27,7 +28,7 @@ const importCommand = new Command('import')
     }
     await withHub(async (hub) => {
       const progress = progressPrinter();
-      const summary = await importRegistry(
+      const imported = importRegistry(
         hub.db,
         {
           grids: options.grids === undefined ? undefined : csvRowSource(options.grids, REQUIRED_GRID_COLUMNS),
@@ -35,6 +36,14 @@ const importCommand = new Command('import')
         },
         { dryRun: options.dryRun, onProgress: progress.update },
       ).finally(progress.done);
+      const summary = await imported.catch((error: unknown) => {
+        // With --json a rejection is data too: every problem on stdout, and the exit code of a bad input.
+        if (!options.json || !(error instanceof RegistryImportError)) throw error;
+        console.log(JSON.stringify({ rejected: true, problems: error.problems }));
+        process.exitCode = 2;
+        return undefined;
+      });
+      if (summary === undefined) return;
       if (options.json) {
         console.log(JSON.stringify(summary));
         return;

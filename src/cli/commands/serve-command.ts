@@ -6,6 +6,7 @@ import { loadDemoSourcesIfEmpty } from '../../demo/load-demo-sources.js';
 import { startServer } from '../../server/http-server.js';
 import { configuredVerifier } from '../../auth/auth-config.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
+import { startContinuousSync } from '../../sync/continuous-sync.js';
 import { openConfiguredHub } from '../with-hub.js';
 import { loadTrustedDocuments } from '../../server/trusted-documents.js';
 
@@ -25,6 +26,7 @@ export const serveCommand = new Command('serve')
     console.log(`gridgraph: tokens from the ${description}`);
     const server = await startServer({ db: hub.db, connectors, sources, sourceTimeoutMs: config.sourceTimeoutMs, port: config.port, host: config.host, verifier, anonymousIntrospection: config.anonymousIntrospection, operationLimits: config.operationLimits, trustedDocuments });
     console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    const sync = startContinuousSync(hub.db, sources, new AddressResolver(hub.db), { intervalSeconds: config.syncIntervalSeconds, databaseUrl: config.databaseUrl, log: (line) => console.log(line) });
 
     let stopping = false;
     const stop = async (signal: string) => {
@@ -32,6 +34,7 @@ export const serveCommand = new Command('serve')
       stopping = true;
       console.log(`gridgraph: ${signal}, stopping`);
       await server.close();
+      await sync.stop();
       await closeSources(sources);
       await hub.close();
       process.exit(0);

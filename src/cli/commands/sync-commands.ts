@@ -5,7 +5,9 @@ import { generateDemoSources } from '../../demo/demo-sources.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
 import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
-import { syncSources } from '../../sync/sync-source.js';
+import { syncSources, type TableSyncResult } from '../../sync/sync-source.js';
+import { watchSources } from '../../sync/continuous-sync.js';
+import { openTableLocks } from '../../sync/table-lock.js';
 import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
 import { maskIdNumber, maskName, maskPhone } from '../../access/masks.js';
@@ -52,8 +54,14 @@ export const demoGenerateCommand = new Command('generate')
     });
   });
 
+/** `gridgraph sync`'s exit code when some sources synced and others failed (README "Exit codes"). */
+export const EXIT_PARTIAL_SYNC = 3;
+
 export const syncCommand = new Command('sync')
-  .description('sync sources into the crosswalk: a full scan the first time, then rows changed since (and deletions); resolves addresses and validates keys')
+  .description(
+    'sync sources into the crosswalk: a full scan the first time, then rows changed since (and deletions); resolves addresses and validates keys. ' +
+      `A source that fails is named with the tables it skipped, the others sync on, and the exit code is ${EXIT_PARTIAL_SYNC}`,
+  )
   .argument('[source...]', 'sources to sync (default: all)')
   .option('--full', 'rescan every row, not only those changed since the last sync')
   .option('--parallel <n>', 'tables synced at the same time', (value) => {
@@ -61,27 +69,53 @@ export const syncCommand = new Command('sync')
     if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('expected a whole number from 1 to 16');
     return n;
   }, 2)
-  .action(async (names: string[], options: { full?: boolean; parallel: number }) => {
+  .option('--watch', 'keep syncing every table incrementally, every GRIDGRAPH_SYNC_INTERVAL seconds, until interrupted')
+  .action(async (names: string[], options: { full?: boolean; parallel: number; watch?: boolean }) => {
     await withHub(async (hub, config) => {
       const sources = await openSources(connectors, config, names);
       const resolver = new AddressResolver(hub.db);
       const started = Date.now();
       const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+      const locks = openTableLocks(config.databaseUrl);
       try {
-        await syncSources(hub.db, sources, resolver, {
+        const { failures, busy } = await syncSources(hub.db, sources, resolver, {
           full: options.full,
           parallel: options.parallel,
+          locks,
           onProgress: (p) => progress.show(`sync ${p.source}.${p.table}: ${p.phase} ${p.rows} rows · ${seconds()}s`),
           onSourceDone: (_, results) => {
             progress.done();
-            for (const r of results) console.log(`${r.source}.${r.table}: ${r.mode.toLowerCase()} sync, ${r.scanned} rows read, ${r.deleted} found deleted (${seconds()}s)`);
+            for (const r of results) console.log(describeTableSync(r, seconds()));
           },
         });
+        progress.done();
+        for (const failure of failures) {
+          console.error(
+            `gridgraph: source ${failure.source} failed at ${failure.table}: ${failure.message}; ` +
+              `not synced: ${[failure.table, ...failure.skippedTables].join(', ')}`,
+          );
+        }
+        for (const table of busy) console.error(`gridgraph: ${table.source}.${table.table} is being synced by another process: left to it`);
+        if (failures.length > 0) process.exitCode = EXIT_PARTIAL_SYNC;
+        if (options.watch) await watchSources(hub.db, sources, resolver, { intervalSeconds: config.syncIntervalSeconds, databaseUrl: config.databaseUrl });
       } finally {
+        await locks.close();
         await closeSources(sources);
       }
     });
   });
+
+/** One line per table synced: what was read, and what was found wrong. */
+function describeTableSync(r: TableSyncResult, seconds: string): string {
+  const garbage = [
+    r.skipped > 0 ? `${r.skipped} without a record id (skipped)` : '',
+    r.duplicates > 0 ? `${r.duplicates} record ids shared by several rows` : '',
+    r.badChangeValues > 0 ? `${r.badChangeValues} bad change values` : '',
+  ].filter((part) => part !== '');
+  const position = r.watermark === undefined ? '' : `, watermark (${r.watermark.value}, ${r.watermark.recordId})`;
+  return `${r.source}.${r.table}: ${r.mode.toLowerCase()} sync, ${r.scanned} rows read, ${r.rechecked} re-read, ${r.deleted} found deleted` +
+    `${garbage.length > 0 ? `; ${garbage.join(', ')}` : ''}${position} (${seconds}s)`;
+}
 
 export const qualityCommand = new Command('quality')
   .description("the data steward's worklist: per source table, records, invalid keys, address matches; and cross-source conflicts")
@@ -102,6 +136,8 @@ export const qualityCommand = new Command('quality')
         console.log(`${q.source}.${q.table}: ${q.records} records, ${q.deleted} deleted`);
         console.log(`  keys invalid ${q.keysInvalid}${q.keyProblems.map((p) => `\n    ${p.count} ${p.problem}`).join('')}`);
         console.log(`  addresses: ${q.matched} matched, ${q.partial} partial, ${q.ambiguous} ambiguous, ${q.unmatched} unmatched, ${q.noAddress} without address`);
+        console.log(`  rows without a record id ${q.invalidRecordIds}, record ids shared by several rows ${q.duplicateRecordIds}, bad change values ${q.badChangeValues}`);
+        if (q.invalidDates.length > 0) console.log(`  invalid dates (served as null): ${q.invalidDates.map((d) => `${d.field} ${d.count}`).join(', ')}`);
       }
       for (const c of conflicts) {
         console.log(`conflicts: ${c.count} ${c.kind.toLowerCase()}s whose ${c.field} differs between sources, e.g.`);

@@ -5,6 +5,8 @@ import type { DoorPlateParent, EntityRef, RoleOf } from '../parents.js';
 import type { Connection, Edge } from '../connection.js';
 import type { ResolvedText } from '../../address/address-resolver.js';
 import type { ChainStatus } from '../../audit/audit-log.js';
+import type { SyncStatusOfTable } from '../../sync/sync-status.js';
+import type { WorklistRecord } from '../../sync/quality-records.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -319,6 +321,12 @@ export type FieldConflictSummary = {
   entity: Scalars['String']['output'];
   /** The first few, with each source's value. */
   examples: Array<FieldConflictExample>;
+  field: Scalars['String']['output'];
+};
+
+export type FieldProblemCount = {
+  __typename?: 'FieldProblemCount';
+  count: Scalars['Int']['output'];
   field: Scalars['String']['output'];
 };
 
@@ -663,6 +671,62 @@ export type PopulationType =
   /** 户籍: registered in this household. */
   | 'HOUSEHOLD';
 
+/** Why a record is on the steward's worklist. */
+export type QualityIssueKind =
+  | 'ADDRESS_AMBIGUOUS'
+  | 'ADDRESS_PARTIAL'
+  | 'ADDRESS_UNMATCHED'
+  /** A change value that is not a time in the column's format, or lies in the future: synced, never a watermark. */
+  | 'BAD_CHANGE_VALUE'
+  /** A record id several source rows share: the row changed latest is synced. */
+  | 'DUPLICATE_RECORD_ID'
+  /** A date or time value that is not one in its declared format: served as null. */
+  | 'INVALID_DATE'
+  /** The entity's key (ID number, credit code) fails validation: the record is kept out of the graph. */
+  | 'INVALID_KEY'
+  /** A source row without a record id: not synced at all. */
+  | 'INVALID_RECORD_ID';
+
+/** One record behind a quality count. */
+export type QualityRecord = {
+  __typename?: 'QualityRecord';
+  /** For the address kinds: how the text resolves now. */
+  addressStatus?: Maybe<ResolutionStatus>;
+  /** For the address kinds: the source's address text, read live. */
+  addressText?: Maybe<Scalars['String']['output']>;
+  /** The row's change value as the source writes it. */
+  changeValue?: Maybe<Scalars['String']['output']>;
+  /** For INVALID_DATE: the facet field whose value is not a date or time. */
+  field?: Maybe<Scalars['String']['output']>;
+  kind: QualityIssueKind;
+  /** For INVALID_RECORD_ID: the row's place among the table's rows without a record id (1-based, in change-value order). */
+  position?: Maybe<Scalars['Int']['output']>;
+  /** For INVALID_DATE: the raw text the graph serves as null. */
+  rawValue?: Maybe<Scalars['String']['output']>;
+  /** Why the record is listed. */
+  reason: Scalars['String']['output'];
+  /** The source row's record id; null for a row without one. */
+  recordId?: Maybe<Scalars['String']['output']>;
+  /** For DUPLICATE_RECORD_ID: how many rows share the id. */
+  rows?: Maybe<Scalars['Int']['output']>;
+  source: Scalars['String']['output'];
+  table: Scalars['String']['output'];
+};
+
+export type QualityRecordConnection = {
+  __typename?: 'QualityRecordConnection';
+  edges: Array<QualityRecordEdge>;
+  nodes: Array<QualityRecord>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type QualityRecordEdge = {
+  __typename?: 'QualityRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: QualityRecord;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** A standard address by its code. */
@@ -695,6 +759,8 @@ export type Query = {
   people?: Maybe<PersonConnection>;
   /** A person by resident ID number; null when no source knows them. */
   person?: Maybe<Person>;
+  /** The records behind one quality count of one source table, a page at a time. */
+  qualityRecords?: Maybe<QualityRecordConnection>;
   /** A region by its division code. */
   region?: Maybe<Region>;
   /** Regions of one level, or below one parent, in code order. */
@@ -703,6 +769,8 @@ export type Query = {
   resolveAddress?: Maybe<AddressResolution>;
   /** Resolves up to 1,000 texts at once, in order. */
   resolveAddresses?: Maybe<Array<AddressResolution>>;
+  /** Per source table: last run, outcome, rows, watermark position, lag behind the source, failures. `source` limits it to one source. */
+  syncStatus?: Maybe<Array<TableSyncStatus>>;
 };
 
 
@@ -786,6 +854,15 @@ export type QueryPersonArgs = {
 };
 
 
+export type QueryQualityRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind: QualityIssueKind;
+  source: Scalars['String']['input'];
+  table: Scalars['String']['input'];
+};
+
+
 export type QueryRegionArgs = {
   code: Scalars['String']['input'];
 };
@@ -806,6 +883,11 @@ export type QueryResolveAddressArgs = {
 
 export type QueryResolveAddressesArgs = {
   texts: Array<Scalars['String']['input']>;
+};
+
+
+export type QuerySyncStatusArgs = {
+  source?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An administrative division: 6-digit GB/T 2260 code (province, city, district), 9-digit street or 12-digit community statistical code. */
@@ -966,7 +1048,15 @@ export type SourceTableQuality = {
   addressesMatched: Scalars['Int']['output'];
   addressesPartial: Scalars['Int']['output'];
   addressesUnmatched: Scalars['Int']['output'];
+  /** Live records whose change value is not a time in the column's format (or lies in the future): synced, never a watermark. */
+  badChangeValues: Scalars['Int']['output'];
   deleted: Scalars['Int']['output'];
+  /** Record ids several rows of the source table share: the row changed latest is synced. */
+  duplicateRecordIds: Scalars['Int']['output'];
+  /** Live records with a date or time value that is not one, per facet field (served as null). */
+  invalidDates: Array<FieldProblemCount>;
+  /** Rows of the source table without a record id: left out of the sync. */
+  invalidRecordIds: Scalars['Int']['output'];
   /** Invalid keys by problem, most frequent first. */
   keyProblems: Array<KeyProblemCount>;
   keysInvalid: Scalars['Int']['output'];
@@ -1093,6 +1183,61 @@ export type StandardAddressEdge = {
   __typename?: 'StandardAddressEdge';
   cursor: Scalars['String']['output'];
   node: StandardAddress;
+};
+
+export type SyncMode =
+  | 'FULL'
+  | 'INCREMENTAL';
+
+export type SyncOutcome =
+  | 'FAILED'
+  /** Started and not finished (or the process died while it ran). */
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+/** A keyset position in a source table: incremental syncs resume at its change value. */
+export type SyncPosition = {
+  __typename?: 'SyncPosition';
+  changeValue: Scalars['String']['output'];
+  /** Null on a position written before positions had one. */
+  recordId?: Maybe<Scalars['String']['output']>;
+};
+
+/** One run of one table's sync. */
+export type SyncRun = {
+  __typename?: 'SyncRun';
+  /** Why it failed (or was skipped), in words without host names or driver text; null when it succeeded. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['String']['output']>;
+  mode: SyncMode;
+  outcome: SyncOutcome;
+  rowsDeleted: Scalars['Int']['output'];
+  /** Rows read from the source (those re-read on the watermark's change value included). */
+  rowsRead: Scalars['Int']['output'];
+  /** Rows without a record id, left out. */
+  rowsSkipped: Scalars['Int']['output'];
+  startedAt: Scalars['String']['output'];
+};
+
+/** Where one source table's sync is: its last run, its position, how far behind the source it lies. */
+export type TableSyncStatus = {
+  __typename?: 'TableSyncStatus';
+  /** Runs that failed (or were skipped) since the last success. */
+  failuresSinceSuccess: Scalars['Int']['output'];
+  /** Seconds from the watermark's change value to the source's newest: how far the graph lags behind; null when unknown. */
+  lagSeconds?: Maybe<Scalars['Int']['output']>;
+  /** The last run; null before any. */
+  lastRun?: Maybe<SyncRun>;
+  /** The last run that succeeded; null before any. */
+  lastSuccess?: Maybe<SyncRun>;
+  source: Scalars['String']['output'];
+  /** Why the source's newest change is unknown: it did not answer; null otherwise. */
+  sourceError?: Maybe<Scalars['String']['output']>;
+  /** The newest good change value in the source now; null when unknown (see sourceError). */
+  sourceNewestChange?: Maybe<Scalars['String']['output']>;
+  table: Scalars['String']['output'];
+  /** Where incremental syncs resume; null on a table without a change column or before any good change value. */
+  watermark?: Maybe<SyncPosition>;
 };
 
 /** A civil-affairs assistance record of a person (低保 / 特困 household member). Sensitive (L3). */
@@ -1231,6 +1376,7 @@ export type ResolversTypes = {
   FieldConflict: ResolverTypeWrapper<FieldConflict>;
   FieldConflictExample: ResolverTypeWrapper<FieldConflictExample>;
   FieldConflictSummary: ResolverTypeWrapper<FieldConflictSummary>;
+  FieldProblemCount: ResolverTypeWrapper<FieldProblemCount>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FoodLicence: ResolverTypeWrapper<FoodLicence>;
   Gender: Gender;
@@ -1262,6 +1408,10 @@ export type ResolversTypes = {
   PoliceIncident: ResolverTypeWrapper<PoliceIncident>;
   PoliceRegistration: ResolverTypeWrapper<PoliceRegistration>;
   PopulationType: PopulationType;
+  QualityIssueKind: QualityIssueKind;
+  QualityRecord: ResolverTypeWrapper<WorklistRecord>;
+  QualityRecordConnection: ResolverTypeWrapper<Connection<WorklistRecord>>;
+  QualityRecordEdge: ResolverTypeWrapper<Edge<WorklistRecord>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionRow>;
   RegionConnection: ResolverTypeWrapper<Connection<RegionRow>>;
@@ -1282,6 +1432,11 @@ export type ResolversTypes = {
   StandardAddressConnection: ResolverTypeWrapper<Connection<StandardAddressRow>>;
   StandardAddressEdge: ResolverTypeWrapper<Edge<StandardAddressRow>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SyncMode: SyncMode;
+  SyncOutcome: SyncOutcome;
+  SyncPosition: ResolverTypeWrapper<SyncPosition>;
+  SyncRun: ResolverTypeWrapper<SyncRun>;
+  TableSyncStatus: ResolverTypeWrapper<SyncStatusOfTable>;
   WelfareRecord: ResolverTypeWrapper<WelfareRecord>;
 };
 
@@ -1312,6 +1467,7 @@ export type ResolversParentTypes = {
   FieldConflict: FieldConflict;
   FieldConflictExample: FieldConflictExample;
   FieldConflictSummary: FieldConflictSummary;
+  FieldProblemCount: FieldProblemCount;
   Float: Scalars['Float']['output'];
   FoodLicence: FoodLicence;
   Grid: GridRow;
@@ -1339,6 +1495,9 @@ export type ResolversParentTypes = {
   PersonRole: RoleOf;
   PoliceIncident: PoliceIncident;
   PoliceRegistration: PoliceRegistration;
+  QualityRecord: WorklistRecord;
+  QualityRecordConnection: Connection<WorklistRecord>;
+  QualityRecordEdge: Edge<WorklistRecord>;
   Query: Record<PropertyKey, never>;
   Region: RegionRow;
   RegionConnection: Connection<RegionRow>;
@@ -1357,6 +1516,9 @@ export type ResolversParentTypes = {
   StandardAddressConnection: Connection<StandardAddressRow>;
   StandardAddressEdge: Edge<StandardAddressRow>;
   String: Scalars['String']['output'];
+  SyncPosition: SyncPosition;
+  SyncRun: SyncRun;
+  TableSyncStatus: SyncStatusOfTable;
   WelfareRecord: WelfareRecord;
 };
 
@@ -1583,6 +1745,11 @@ export type FieldConflictSummaryResolvers<ContextType = GraphContext, ParentType
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type FieldProblemCountResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FieldProblemCount'] = ResolversParentTypes['FieldProblemCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type FoodLicenceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FoodLicence'] = ResolversParentTypes['FoodLicence']> = {
   issuedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   items?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1799,6 +1966,33 @@ export type PoliceRegistrationResolvers<ContextType = GraphContext, ParentType e
   updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type QualityRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['QualityRecord'] = ResolversParentTypes['QualityRecord']> = {
+  addressStatus?: Resolver<Maybe<ResolversTypes['ResolutionStatus']>, ParentType, ContextType>;
+  addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changeValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['QualityIssueKind'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  rawValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  table?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QualityRecordConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['QualityRecordConnection'] = ResolversParentTypes['QualityRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['QualityRecordEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['QualityRecord']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QualityRecordEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['QualityRecordEdge'] = ResolversParentTypes['QualityRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QualityRecord'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['StandardAddress']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'code'>>;
   auditChain?: Resolver<Maybe<ResolversTypes['AuditChainStatus']>, ParentType, ContextType>;
@@ -1815,10 +2009,12 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   people?: Resolver<Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, RequireFields<QueryPeopleArgs, 'first'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'idNumber'>>;
+  qualityRecords?: Resolver<Maybe<ResolversTypes['QualityRecordConnection']>, ParentType, ContextType, RequireFields<QueryQualityRecordsArgs, 'first' | 'kind' | 'source' | 'table'>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<Maybe<ResolversTypes['RegionConnection']>, ParentType, ContextType, RequireFields<QueryRegionsArgs, 'first'>>;
   resolveAddress?: Resolver<Maybe<ResolversTypes['AddressResolution']>, ParentType, ContextType, RequireFields<QueryResolveAddressArgs, 'text'>>;
   resolveAddresses?: Resolver<Maybe<Array<ResolversTypes['AddressResolution']>>, ParentType, ContextType, RequireFields<QueryResolveAddressesArgs, 'texts'>>;
+  syncStatus?: Resolver<Maybe<Array<ResolversTypes['TableSyncStatus']>>, ParentType, ContextType, Partial<QuerySyncStatusArgs>>;
 };
 
 export type RegionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
@@ -1907,7 +2103,11 @@ export type SourceTableQualityResolvers<ContextType = GraphContext, ParentType e
   addressesMatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   addressesPartial?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   addressesUnmatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  badChangeValues?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicateRecordIds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  invalidDates?: Resolver<Array<ResolversTypes['FieldProblemCount']>, ParentType, ContextType>;
+  invalidRecordIds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   keyProblems?: Resolver<Array<ResolversTypes['KeyProblemCount']>, ParentType, ContextType>;
   keysInvalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1971,6 +2171,34 @@ export type StandardAddressEdgeResolvers<ContextType = GraphContext, ParentType 
   node?: Resolver<ResolversTypes['StandardAddress'], ParentType, ContextType>;
 };
 
+export type SyncPositionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SyncPosition'] = ResolversParentTypes['SyncPosition']> = {
+  changeValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SyncRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['SyncMode'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SyncOutcome'], ParentType, ContextType>;
+  rowsDeleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsSkipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TableSyncStatusResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['TableSyncStatus'] = ResolversParentTypes['TableSyncStatus']> = {
+  failuresSinceSuccess?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+  lastSuccess?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceNewestChange?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  table?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  watermark?: Resolver<Maybe<ResolversTypes['SyncPosition']>, ParentType, ContextType>;
+};
+
 export type WelfareRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['WelfareRecord'] = ResolversParentTypes['WelfareRecord']> = {
   addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   assistanceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2008,6 +2236,7 @@ export type Resolvers<ContextType = GraphContext> = {
   FieldConflict?: FieldConflictResolvers<ContextType>;
   FieldConflictExample?: FieldConflictExampleResolvers<ContextType>;
   FieldConflictSummary?: FieldConflictSummaryResolvers<ContextType>;
+  FieldProblemCount?: FieldProblemCountResolvers<ContextType>;
   FoodLicence?: FoodLicenceResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;
@@ -2032,6 +2261,9 @@ export type Resolvers<ContextType = GraphContext> = {
   PersonRole?: PersonRoleResolvers<ContextType>;
   PoliceIncident?: PoliceIncidentResolvers<ContextType>;
   PoliceRegistration?: PoliceRegistrationResolvers<ContextType>;
+  QualityRecord?: QualityRecordResolvers<ContextType>;
+  QualityRecordConnection?: QualityRecordConnectionResolvers<ContextType>;
+  QualityRecordEdge?: QualityRecordEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegionConnection?: RegionConnectionResolvers<ContextType>;
@@ -2049,6 +2281,9 @@ export type Resolvers<ContextType = GraphContext> = {
   StandardAddress?: StandardAddressResolvers<ContextType>;
   StandardAddressConnection?: StandardAddressConnectionResolvers<ContextType>;
   StandardAddressEdge?: StandardAddressEdgeResolvers<ContextType>;
+  SyncPosition?: SyncPositionResolvers<ContextType>;
+  SyncRun?: SyncRunResolvers<ContextType>;
+  TableSyncStatus?: TableSyncStatusResolvers<ContextType>;
   WelfareRecord?: WelfareRecordResolvers<ContextType>;
 };
 

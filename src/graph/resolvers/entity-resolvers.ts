@@ -233,7 +233,7 @@ export const entityResolvers: Resolvers = {
       return timeline.slice(1).map((stage, i) => ({
         from: timeline[i].stage,
         to: stage.stage,
-        seconds: Math.round((Date.parse(`${stage.at}Z`) - Date.parse(`${timeline[i].at}Z`)) / 1000),
+        seconds: Math.round((Date.parse(stage.at) - Date.parse(timeline[i].at)) / 1000),
       }));
     },
     parties: async (event, _, context) => [

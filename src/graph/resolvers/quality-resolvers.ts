@@ -1,6 +1,10 @@
 import type { EntityKind } from '../../connectors/connector.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
 import { type FieldConflicts, readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
+import { badUserInput } from '../../errors/gridgraph-error.js';
+import { countQualityRecords, pageQualityRecords, type QualityList, tableMappingOf, withAddressTexts } from '../../sync/quality-records.js';
+import { readSyncStatus } from '../../sync/sync-status.js';
+import { paginate } from '../connection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { keyedExample, sourceValue } from '../source-value.js';
 
@@ -12,9 +16,34 @@ function examplesOf(conflict: FieldConflicts) {
   });
 }
 
-/** `dataQuality`: the steward's worklist, straight from the crosswalk (no source is read). */
+/**
+ * `dataQuality`: the steward's worklist, straight from the crosswalk (no source
+ * is read); `syncStatus`: each table's sync and its lag behind the source;
+ * `qualityRecords`: the records behind each count.
+ */
 export const qualityResolvers: Resolvers = {
   Query: {
+    syncStatus: (_, { source }, { db, connectors, sources, sourceTimeoutMs }) =>
+      readSyncStatus(db, connectors, sources, { source: source ?? undefined, timeoutMs: sourceTimeoutMs }),
+    qualityRecords: async (_, { source, table, kind, first, after }, { db, ids, connectors, sources, addressResolver, access }) => {
+      const mapping = tableMappingOf(connectors, source, table);
+      const isLinkTable = connectors.find((c) => c.name === source)?.linkTables?.some((t) => t.table === table) ?? false;
+      if (mapping === undefined && !isLinkTable) throw badUserInput(`no table ${table} in source ${source}`, { argument: 'table' });
+      const list: QualityList = { source, table, kind, scope: access.viewer.scope };
+      return paginate(
+        ids,
+        { first, after },
+        (record) => record.key,
+        async (afterKey, limit) => {
+          if (afterKey !== undefined && (kind === 'INVALID_RECORD_ID' || kind === 'DUPLICATE_RECORD_ID') && !/^\d+$/.test(afterKey)) {
+            throw badUserInput('after: not a cursor from this list', { argument: 'after' });
+          }
+          const records = await pageQualityRecords(db, list, afterKey, limit);
+          return kind.startsWith('ADDRESS_') ? withAddressTexts(records, sources.get(source), mapping, addressResolver).catch(() => records) : records;
+        },
+        () => countQualityRecords(db, list),
+      );
+    },
     dataQuality: async (_, { source }, context) => ({
       tables: (await readQuality(context.db, source ?? undefined)).map((q) => ({
         source: q.source,
@@ -28,6 +57,10 @@ export const qualityResolvers: Resolvers = {
         addressesAmbiguous: q.ambiguous,
         addressesUnmatched: q.unmatched,
         withoutAddress: q.noAddress,
+        badChangeValues: q.badChangeValues,
+        invalidDates: q.invalidDates,
+        invalidRecordIds: q.invalidRecordIds,
+        duplicateRecordIds: q.duplicateRecordIds,
       })),
       // Conflicts of entities in the caller's area, among the records the caller may know of.
       conflicts: (await readConflicts(context.db, CONFLICT_FIELDS, { scope: context.access.viewer.scope, tables: context.access.knownTables() })).map((c) => ({
