@@ -71,15 +71,20 @@ describe(`authentication (${testDatabaseKind})`, () => {
     expect(staff.data.doorPlate.address.grid.workers[0].name).not.toContain('*');
   });
 
-  it('denies the anonymous view everything else on the plate: FORBIDDEN at those fields', async () => {
-    const { body } = await post({ query: `query ($plate: String!) { doorPlate(code: $plate) { code address { residents { totalCount } grid { code name } } } }`, variables: { plate } });
-    expect(body.data.doorPlate.code).toBe(plate);
-    expect(body.data.doorPlate.address.residents).toBeNull();
-    expect(body.data.doorPlate.address.grid).toBeNull(); // its code is not public, and not nullable
-    expect(body.errors.map((e: any) => [e.path.join('.'), e.extensions.code]).sort()).toEqual([
-      ['doorPlate.address.grid.code', 'FORBIDDEN'],
-      ['doorPlate.address.residents', 'FORBIDDEN'],
-    ]);
+  it('refuses the anonymous view anything else on the plate whole, before it runs: 401 naming the fields', async () => {
+    for (const [query, fields] of [
+      [`query ($plate: String!) { doorPlate(code: $plate) { code address { residents { totalCount } grid { code name } } } }`, ['StandardAddress.residents', 'Grid.code']],
+      [`query ($plate: String!) { doorPlate(code: $plate) { ... on DoorPlate { address { id parent { code } } } } }`, ['StandardAddress.parent']],
+      [`query ($plate: String!) { doorPlate(code: $plate) { ...F } } fragment F on DoorPlate { address { grid { workers { recordId } } } }`, ['GridWorkerRecord.recordId']],
+    ] as const) {
+      const { status, challenge, body } = await post({ query, variables: { plate } });
+      expect(status, query).toBe(401);
+      expect(challenge).toMatch(/^Bearer /);
+      expect(body.data).toBeUndefined();
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      for (const field of fields) expect(body.errors[0].message, query).toContain(field);
+    }
   });
 
   it('answers 401 with WWW-Authenticate: Bearer for anything else without a token — through fragments and batches too', async () => {
