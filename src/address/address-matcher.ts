@@ -37,9 +37,9 @@ interface Found {
  */
 export function matchAddress(parsed: ParsedAddress, index: AddressIndex): Resolution {
   if (index.size === 0) return unmatched('the registry is empty: import one with `gridgraph registry import`');
-  if (parsed.unknownPlace !== undefined) return unmatched(`names a place the registry does not have: ${parsed.unknownPlace}`);
   // Next to, across from or 50 m from a door is not that door.
   if (parsed.offset !== undefined) return unmatched(`names a place off the address (${parsed.offset}), not the address itself`);
+  if (parsed.unknownPlace !== undefined) return unmatched(`names a place the registry does not have: ${parsed.unknownPlace}`);
 
   let doors: readonly IndexedDoor[];
   if (parsed.road !== undefined && parsed.roadNumber !== undefined) {

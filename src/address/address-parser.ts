@@ -63,7 +63,7 @@ const COMPOUND_NAME = /(小区|花园|家园|新村|公寓|苑|雅居|山庄|别
  * word there names a compound or building the registry does not have at that
  * door (静安家园, 鸿运东, a typo), and the numbers that follow belong to it.
  */
-const PLAIN_DETAIL_WORDS = new RegExp(`^(小区|大院|院|门前|门口|[东西南北中]区|[\\d${NUMERAL_CHARS}]+期|[东西南北正大侧后前]门)*$`);
+const PLAIN_DETAIL_WORDS = new RegExp(`^(小区|大院|院|内|门前|门口|[东西南北中]区|[\\d${NUMERAL_CHARS}]+期|[东西南北正大侧后前]门)*$`);
 
 type Segment = { kind: 'name'; mention: NameMention } | { kind: 'text'; text: string };
 
@@ -133,14 +133,17 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
   const unread: string[] = [];
   const { words, ...parts } = anchor === -1 ? { words: undefined } : readNumberParts(convertNumerals(detail), unread);
   leftover.push(...unread, ...framed.notes);
-  // A numeral left unread (三棟 before 棟 was known) names something finer than what was read.
+  // A numeral or marker left unread (三棟 before 棟 was known, 叁栋) names something finer than what was read.
   const unreadNumbers = unread.some((text) => UNREAD_NUMBER.test(text));
-  if (words !== undefined && !PLAIN_DETAIL_WORDS.test(words.replaceAll('-', ''))) unknownPlace ??= words.replaceAll('-', '');
+  // Words with nothing after them (长江路292号幼儿园) name what is at the door, not where its numbers belong.
+  const numbersFollow = parts.building !== undefined || parts.unit !== undefined || parts.room !== undefined || parts.floor !== undefined;
+  if (words !== undefined && numbersFollow && !PLAIN_DETAIL_WORDS.test(words.replaceAll('-', ''))) unknownPlace ??= words.replaceAll('-', '');
   unknownPlace ??= segments.flatMap((s) => (s.kind === 'text' ? s.text.match(/[\u4e00-\u9fff]+/g) ?? [] : [])).find((words) => COMPOUND_NAME.test(words) && words !== '小区');
   return { mentions, road, roadNumber, compounds, ...parts, unknownPlace, offset, leftover, unreadNumbers };
 }
 
-const UNREAD_NUMBER = new RegExp(`[\\d${NUMERAL_CHARS}]`);
+/** A digit, a numeral or a number marker left unread: the text named a part finer than what was read. */
+const UNREAD_NUMBER = new RegExp(`[\\d${NUMERAL_CHARS}栋幢座室层楼号户#]|单元`);
 
 /**
  * A known compound name glued to more name (静安 + 家园 where the registry has
