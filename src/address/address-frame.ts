@@ -18,6 +18,8 @@ const PHONE_LABEL = /(手机|电话|手机号|手机号码|电话号码|联系�
 const LABEL = /(收货人|收件人|联系人|姓名|名字|户主|租户|房东|身份证号码|身份证号|身份证|邮政编码|邮编|备注|联系方式|手机号码|手机号|手机|移动电话|联系电话|电话号码|电话|固话|TEL|MOBILE|(?:收货|收件|详细|家庭|现|户籍|通讯|居住|联系)?(?:地址|住址|住所))\s*[:：]\s*/gi;
 /** A mainland mobile number (optionally +86), or a landline with its area code; never inside a longer digit run. */
 const PHONE = /(?<![\d-])(?:(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}|0\d{2,3}-\d{7,8})(?![\d-])/g;
+const SEVEN_DIGITS = /\d{7}|\d{3}[-\s]\d{4}/;
+const ANY_BRACKET = /[(（【[]/;
 /** A bracketed group: round, full-width or square brackets. */
 const BRACKETED = /[(（【[]([^()（）【】[\]]*)[)）】\]]/g;
 /** Inside a bracket, something the address reads: a digit, or a numeral before a number marker (三栋). */
@@ -33,7 +35,11 @@ const ADDRESS_PART = new RegExp(`\\d|[${NUMERAL_CHARS}](号|栋|幢|座|单元|�
  */
 export function frameAddress(raw: string, isAddressPart: (bracketed: string) => boolean): FramedAddress {
   const notes: string[] = [];
-  let text = withoutOtherFields(raw.normalize('NFKC')).replace(PHONE, ' ');
+  let text = raw.normalize('NFKC');
+  // Most texts are a bare address: each step is skipped unless its mark is there (a colon, seven digits, a bracket).
+  if (text.includes(':')) text = withoutOtherFields(text);
+  if (SEVEN_DIGITS.test(text)) text = text.replace(PHONE, ' ');
+  if (!ANY_BRACKET.test(text)) return { text, notes };
   text = text.replace(BRACKETED, (whole, inside: string) => {
     const content = inside.trim();
     if (content === '' || ADDRESS_PART.test(content) || isAddressPart(content)) return whole;

@@ -75,7 +75,7 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
   const compounds = mentions.flatMap((m) => m.meanings.flatMap((meaning) => (meaning.kind === 'COMPOUND' ? [meaning.compound] : [])));
   const leftover: string[] = [];
   let unknownPlace = longerCompoundName(segments);
-  const offset = segments.map((s) => (s.kind === 'text' ? OFFSET.exec(s.text)?.[0] : undefined)).find((words) => words !== undefined);
+  const offset = offsetWords(segments);
 
   // The anchor: the first known road followed by a door number.
   let road: string | undefined;
@@ -138,7 +138,7 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
   // Words with nothing after them (长江路292号幼儿园) name what is at the door, not where its numbers belong.
   const numbersFollow = parts.building !== undefined || parts.unit !== undefined || parts.room !== undefined || parts.floor !== undefined;
   if (words !== undefined && numbersFollow && !PLAIN_DETAIL_WORDS.test(words.replaceAll('-', ''))) unknownPlace ??= words.replaceAll('-', '');
-  unknownPlace ??= segments.flatMap((s) => (s.kind === 'text' ? s.text.match(/[\u4e00-\u9fff]+/g) ?? [] : [])).find((words) => COMPOUND_NAME.test(words) && words !== '小区');
+  unknownPlace ??= unknownCompoundName(segments);
   return { mentions, road, roadNumber, compounds, ...parts, unknownPlace, offset, leftover, unreadNumbers };
 }
 
@@ -163,6 +163,31 @@ function longerCompoundName(segments: readonly Segment[]): string | undefined {
   }
   return undefined;
 }
+
+/** The words that place the text off the address, if any. */
+function offsetWords(segments: readonly Segment[]): string | undefined {
+  for (const s of segments) {
+    if (s.kind !== 'text' || ONLY_NUMBER_PARTS.test(s.text)) continue;
+    const match = OFFSET.exec(s.text);
+    if (match !== null) return match[0];
+  }
+  return undefined;
+}
+
+/** A text segment of digits, letters and number markers only (`292号`, `3栋2单元501室`): the common case, read no further. */
+const ONLY_NUMBER_PARTS = new RegExp(`^[\\dA-Z|#-]*(?:(?:号楼|号|栋|幢|座|单元|室|层|楼|房|户)[\\dA-Z|#-]*)*$`);
+
+/** An unknown word between the known names that ends like a compound's name (幸福家园), besides a plain 小区. */
+function unknownCompoundName(segments: readonly Segment[]): string | undefined {
+  for (const s of segments) {
+    if (s.kind !== 'text' || !COMPOUND_ENDING_ANYWHERE.test(s.text)) continue;
+    const words = s.text.match(/[\u4e00-\u9fff]+/g)?.find((run) => COMPOUND_NAME.test(run) && run !== '小区');
+    if (words !== undefined) return words;
+  }
+  return undefined;
+}
+
+const COMPOUND_ENDING_ANYWHERE = new RegExp(COMPOUND_NAME.source.slice(0, -1));
 
 /** Whether a bracketed part of a text names a place: a known name, or a word ending like a region, road or compound. */
 function namesAPlace(bracketed: string, gazetteer: Gazetteer): boolean {

@@ -11,7 +11,8 @@ const RANGE_WORD = /(?<=[\d零〇一二两三四五六七八九十百千])至(?=
 
 /** The forms every text and registry value share: NFKC, simplified characters, upper case, one dash, ranges as dashes. */
 function fold(value: string): string {
-  return foldToSimplified(value.normalize('NFKC').replace(INVISIBLE, '')).toUpperCase().replace(DASHES, '-').replace(RANGE_WORD, '-');
+  const folded = foldToSimplified(value.normalize('NFKC').replace(INVISIBLE, '')).toUpperCase().replace(DASHES, '-');
+  return folded.includes('至') ? folded.replace(RANGE_WORD, '-') : folded;
 }
 
 /**
