@@ -15,7 +15,9 @@ const PHONE_LABEL = /(手机|电话|手机号|手机号码|电话号码|联系�
  * A field label and its colon, in records like `收货人:张三 手机:135… 地址:…`.
  * The colon is what makes it a label: `地址` alone is a lead word the parser drops.
  */
-const LABEL = /(收货人|收件人|联系人|姓名|名字|户主|租户|房东|身份证号码|身份证号|身份证|邮政编码|邮编|备注|联系方式|手机号码|手机号|手机|移动电话|联系电话|电话号码|电话|固话|TEL|MOBILE|(?:收货|收件|详细|家庭|现|户籍|通讯|居住|联系)?(?:地址|住址|住所))\s*[:：]\s*/gi;
+const LABEL = /(?<=^|[\s,;，；、])(收货人|收件人|联系人|姓名|名字|户主|租户|房东|身份证号码|身份证号|身份证|邮政编码|邮编|备注|联系方式|手机号码|手机号|手机|移动电话|联系电话|电话号码|电话|固话|TEL|MOBILE|(?:收货|收件|详细|家庭|现|户籍|通讯|居住|联系)?(?:地址|住址|住所))(?:\s*[:：]\s*|\s+)/gi;
+/** Whether a text may hold a field label at all (with a colon, or a space, after it). */
+const MAY_HOLD_LABEL = /[:：]|(人|名|主|户|东|号|证|码|编|注|式|机|话|TEL|MOBILE|址|所)\s/i;
 /** A mainland mobile number (optionally +86), or a landline with its area code; never inside a longer digit run. */
 const PHONE = /(?<![\d-])(?:(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}|0\d{2,3}-\d{7,8})(?![\d-])/g;
 const SEVEN_DIGITS = /\d{7}|\d{3}[-\s]\d{4}/;
@@ -37,7 +39,7 @@ export function frameAddress(raw: string, isAddressPart: (bracketed: string) => 
   const notes: string[] = [];
   let text = raw.normalize('NFKC');
   // Most texts are a bare address: each step is skipped unless its mark is there (a colon, seven digits, a bracket).
-  if (text.includes(':')) text = withoutOtherFields(text);
+  if (MAY_HOLD_LABEL.test(text)) text = withoutOtherFields(text);
   if (SEVEN_DIGITS.test(text)) text = text.replace(PHONE, ' ');
   if (!ANY_BRACKET.test(text)) return { text, notes };
   text = text.replace(BRACKETED, (whole, inside: string) => {

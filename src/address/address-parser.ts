@@ -52,8 +52,8 @@ const ROAD_PREFIX = /[东西南北中新老上下前后内外大小]$/;
  * gate (东门, 东侧门) are not among them.
  */
 const OFFSET = new RegExp(
-  `(东北|东南|西北|西南|东|西|南|北)(侧|边|面|角|方|头)(?!门)|附近|对面|旁边|隔壁|周边|周围|一带|背后|后面|后方|后侧|左侧|右侧|左边|右边|`
-  + `(往|向|以)(东|西|南|北)|[\d${NUMERAL_CHARS}]+(米|公里|千米)|路口|交叉口|交汇处`,
+  `(东北|东南|西北|西南|东|西|南|北)(侧|边|面|角|方|头)(?!门)|附近|对面|对过|旁|隔壁|周边|周围|一带|背后|背面|后面|后方|后侧|左侧|右侧|左边|右边|`
+  + `(往|向|以)(东|西|南|北)|[\\d${NUMERAL_CHARS}]+(米|公里|千米)|路口|交叉口|交汇处|拐角|不远|之间|沿线`,
 );
 /** How a compound's name ends: a word with one of these endings is a compound's name, known or not. */
 const COMPOUND_NAME = /(小区|花园|家园|新村|公寓|苑|雅居|山庄|别墅)$/;
@@ -227,6 +227,9 @@ const NUMERAL = `[\\d${NUMERAL_CHARS}]+`;
  */
 const DOOR_NUMBER = new RegExp(`^(附|甲|乙|丙|丁)?(${NUMERAL})([A-Z](?=号))?(?:-(${NUMERAL}))?(号)?(?:之([一二三四五六七八九]|\\d+(?=号))号?)?`);
 
+/** After a door number, another one joined by 至/到/-/～ or a list separator, closed by 号. */
+const RANGE_OR_LIST = new RegExp(`^(至|到|-|\\|)(${NUMERAL})号`);
+
 /**
  * The door number at the start of the text after a road, or undefined. A bare
  * number without 号 counts only where it ends the text or meets a boundary or a
@@ -247,6 +250,9 @@ function readDoorNumber(text: string): { key: string; rest: string } | undefined
     if (dashed !== undefined && /^-\d/.test(rest)) return { key: roadNumberKey(number), rest: text.slice((prefix ?? '').length + rawNumber.length + 1) };
     if (/^(栋|幢|座|#|号楼|单元|室|层|楼|[A-Z\d])/.test(rest)) return undefined;
   }
+  // 88号至90号, 88号-90号, 88、90号: a range or list of doors is no one door; its key matches no door.
+  const other = RANGE_OR_LIST.exec(rest);
+  if (other !== null) return { key: `${roadNumberKey(number)}${other[1] === '|' ? ',' : '-'}${convertNumerals(other[2] + '号').slice(0, -1)}`, rest: rest.slice(other[0].length) };
   rest = rest.replace(/^[|-]+/, '');
   const suffix = dashed ?? (zhi === undefined ? undefined : convertNumerals(`之${zhi}`).slice(1));
   return { key: roadNumberKey(suffix === undefined ? number : `${number}-${suffix}`), rest };

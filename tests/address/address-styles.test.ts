@@ -187,3 +187,14 @@ describe('7. labels, names, phones and notes around the address are not part of 
     ['a bracketed district the registry does not have stays part of the address', '（玄武区）尧新大道336号'],
   ])('%s: %s → UNMATCHED', (_, text) => expectUnmatched(text));
 });
+
+describe('more forms of the same classes', () => {
+  it.each(['学海路292号旁', '学海路292号对过', '学海路292号与294号之间', '学海路292号北侧约50米处', '学海路292号背面'])('offset %s → UNMATCHED', (text) => expectUnmatched(text));
+
+  it.each(['广州路88号至90号', '广州路88号-90号', '广州路88、90号', '广州路88,90号'])('a range or list of doors %s → UNMATCHED', (text) => expectUnmatched(text));
+
+  it.each([
+    ['收货人 张三 手机 13546639046 地址 尧新大道336号', 'YX336'],
+    ['联系电话 135-4663-9046，尧新大道336号', 'YX336'],
+  ])('labels followed by a space: %s', (text, code) => expectMatch(text, code));
+});
