@@ -145,14 +145,14 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
 /** A digit, a numeral or a number marker left unread: the text named a part finer than what was read. */
 const UNREAD_NUMBER = new RegExp(`[\\d${NUMERAL_CHARS}栋幢座室层楼号户#]|单元`);
 
+/** Chinese characters up to the first numeral: the words before a number part. */
+const LEADING_WORDS = new RegExp(`^[^\\x00-\\x7f第${NUMERAL_CHARS}]+`);
+
 /**
  * A known compound name glued to more name (静安 + 家园 where the registry has
  * 静安小区, 鸿运 + 东): the text names a longer compound the registry does not
  * have, not this one. Returns that longer name.
  */
-/** Chinese characters up to the first numeral: the words before a number part. */
-const LEADING_WORDS = new RegExp(`^[^\\x00-\\x7f第${NUMERAL_CHARS}]+`);
-
 function longerCompoundName(segments: readonly Segment[]): string | undefined {
   for (let i = 0; i + 1 < segments.length; i++) {
     const s = segments[i];
@@ -227,8 +227,8 @@ const NUMERAL = `[\\d${NUMERAL_CHARS}]+`;
  */
 const DOOR_NUMBER = new RegExp(`^(附|甲|乙|丙|丁)?(${NUMERAL})([A-Z](?=号))?(?:-(${NUMERAL}))?(号)?(?:之([一二三四五六七八九]|\\d+(?=号))号?)?`);
 
-/** After a door number, another one joined by 至/到/-/～ or a list separator, closed by 号. */
-const RANGE_OR_LIST = new RegExp(`^(至|到|-|\\|)(${NUMERAL})号`);
+/** After a door number, another one joined by 至/到/-/～ or a list separator, closed by 号 (not 号楼: `292号 3号楼` is a building). */
+const RANGE_OR_LIST = new RegExp(`^(至|到|-|\\|)(${NUMERAL})号(?!楼)`);
 
 /**
  * The door number at the start of the text after a road, or undefined. A bare

@@ -193,6 +193,11 @@ describe('more forms of the same classes', () => {
 
   it.each(['广州路88号至90号', '广州路88号-90号', '广州路88、90号', '广州路88,90号'])('a range or list of doors %s → UNMATCHED', (text) => expectUnmatched(text));
 
+  it('a building written 号楼 after the door is not a range', () => {
+    expectMatch('上海路20号 8号楼', 'WL20-8');
+    expectMatch('上海路20号-8号楼', 'WL20-8');
+  });
+
   it.each([
     ['收货人 张三 手机 13546639046 地址 尧新大道336号', 'YX336'],
     ['联系电话 135-4663-9046，尧新大道336号', 'YX336'],
