@@ -386,7 +386,7 @@ function traditional(random: SeededRandom, truth: RegistryTruth): LabelledText |
   return { ...plain, text, styles: ['traditional', everything ? 'traditional:all' : 'traditional:markers', ...plain.styles] };
 }
 
-const OFFSETS = ['东侧50米', '南侧约100米', '西边', '附近', '对面', '旁边', '东北角', '北面', '往东200米', '西南侧', '隔壁', '斜对面', '后面'];
+const OFFSETS = ['东侧50米', '南侧约100米', '西边', '附近', '对面', '旁边', '东北角', '北面', '往东200米', '西南侧', '隔壁', '斜对面', '后面', '旁', '对过', '背面', '不远处'];
 
 /** Class 2: a door or building followed by an offset (东侧50米, 对面): never that address. */
 function offsetFromAddress(random: SeededRandom, truth: RegistryTruth): LabelledText {
@@ -498,7 +498,7 @@ function range(random: SeededRandom, truth: RegistryTruth): LabelledText | undef
   const door = random.pick(truth.doors.filter((d) => /^\d+$/.test(d.road_number)));
   const to = String(Number(door.road_number) + 2);
   if (truth.doorsByNumber.has(`${door.road}|${door.road_number}-${to}`)) return undefined;
-  const dash = random.pick(['至', '-', '～', '—'] as const);
+  const dash = random.pick(['至', '-', '～', '—', '号至', '、'] as const);
   const prefix = choosePrefix(random, door);
   const text = `${prefixText(prefix)}${door.road}${door.road_number}${dash}${to}号`;
   return { text, expected: 'UNMATCHED', code: null, styles: ['range', `range:${dash}`, prefix.style] };
@@ -540,6 +540,7 @@ function labelledRecord(random: SeededRandom, truth: RegistryTruth): LabelledTex
     ['address then phone label', `${plain.text} 电话:${landline}`],
     ['address then bare phone', `${plain.text} ${mobile}`],
     ['contact before address', `联系人：${person} ${plain.text}`],
+    ['labels without colons', `收货人 ${person} 手机 ${mobile} 地址 ${plain.text}`],
     ['bracketed note', `${plain.text}（${random.pick(NOTES)}）`],
   ];
   const [form, text] = random.pick(forms);
