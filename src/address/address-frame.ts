@@ -1,4 +1,5 @@
 import { NUMERAL_CHARS } from './chinese-numerals.js';
+import { foldToSimplified } from './traditional-chinese.js';
 
 /** The address inside a record's text, and the notes that were around it. */
 export interface FramedAddress {
@@ -12,8 +13,9 @@ const ADDRESS_LABEL = /(地址|住址|住所)$/;
 /** Labels whose value is a phone number: the value is digits, so it ends where they do. */
 const PHONE_LABEL = /(手机|电话|手机号|手机号码|电话号码|联系方式|TEL|MOBILE)$/i;
 /**
- * A field label and its colon, in records like `收货人:张三 手机:135… 地址:…`.
- * The colon is what makes it a label: `地址` alone is a lead word the parser drops.
+ * A field label, in records like `收货人:张三 手机:135… 地址:…`: a label word at the
+ * start or after a separator, then a colon or a space. (`地址` glued to the address
+ * is a lead word the parser drops.)
  */
 const LABEL = /(?<=^|[\s,;，；、])(收货人|收件人|联系人|姓名|名字|户主|租户|房东|身份证号码|身份证号|身份证|邮政编码|邮编|备注|联系方式|手机号码|手机号|手机|移动电话|联系电话|电话号码|电话|固话|TEL|MOBILE|(?:收货|收件|详细|家庭|现|户籍|通讯|居住|联系)?(?:地址|住址|住所))(?:\s*[:：]\s*|\s+)/gi;
 /** Whether a text may hold a field label at all (with a colon, or a space, after it). */
@@ -25,7 +27,7 @@ const ANY_BRACKET = /[(（【[]/;
 /** A bracketed group: round, full-width or square brackets. */
 const BRACKETED = /[(（【[]([^()（）【】[\]]*)[)）】\]]/g;
 /** Inside a bracket, something the address reads: a digit, or a numeral before a number marker (三栋). */
-const ADDRESS_PART = new RegExp(`\\d|[${NUMERAL_CHARS}](号|栋|幢|座|单元|室|层|楼|號|棟|單元|層|樓)`);
+const ADDRESS_PART = new RegExp(`\\d|[${NUMERAL_CHARS}](号|栋|幢|座|单元|室|层|楼)`);
 
 /**
  * Takes the address out of a record's text: with labelled fields, the value of
@@ -37,7 +39,8 @@ const ADDRESS_PART = new RegExp(`\\d|[${NUMERAL_CHARS}](号|栋|幢|座|单元|�
  */
 export function frameAddress(raw: string, isAddressPart: (bracketed: string) => boolean): FramedAddress {
   const notes: string[] = [];
-  let text = raw.normalize('NFKC');
+  // Labels are matched in simplified form too (收貨人, 電話).
+  let text = foldToSimplified(raw.normalize('NFKC'));
   // Most texts are a bare address: each step is skipped unless its mark is there (a colon, seven digits, a bracket).
   if (MAY_HOLD_LABEL.test(text)) text = withoutOtherFields(text);
   if (SEVEN_DIGITS.test(text)) text = text.replace(PHONE, ' ');

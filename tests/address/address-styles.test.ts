@@ -201,5 +201,6 @@ describe('more forms of the same classes', () => {
   it.each([
     ['收货人 张三 手机 13546639046 地址 尧新大道336号', 'YX336'],
     ['联系电话 135-4663-9046，尧新大道336号', 'YX336'],
+    ['收貨人:張三 電話:13546639046 地址:堯新大道336號', 'YX336'],
   ])('labels followed by a space: %s', (text, code) => expectMatch(text, code));
 });
