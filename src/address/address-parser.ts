@@ -75,7 +75,8 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
   const compounds = mentions.flatMap((m) => m.meanings.flatMap((meaning) => (meaning.kind === 'COMPOUND' ? [meaning.compound] : [])));
   const leftover: string[] = [];
   let unknownPlace = longerCompoundName(segments);
-  const offset = offsetWords(segments);
+  // An offset in brackets (`292号（附近）`) still places the text off the address.
+  const offset = offsetWords(segments) ?? framed.notes.map((note) => OFFSET.exec(note)?.[0]).find((words) => words !== undefined);
 
   // The anchor: the first known road followed by a door number.
   let road: string | undefined;

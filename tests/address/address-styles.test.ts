@@ -189,7 +189,7 @@ describe('7. labels, names, phones and notes around the address are not part of 
 });
 
 describe('more forms of the same classes', () => {
-  it.each(['学海路292号旁', '学海路292号对过', '学海路292号与294号之间', '学海路292号北侧约50米处', '学海路292号背面'])('offset %s → UNMATCHED', (text) => expectUnmatched(text));
+  it.each(['学海路292号旁', '学海路292号对过', '学海路292号与294号之间', '学海路292号北侧约50米处', '学海路292号背面', '学海路292号（附近）', '学海路292号(对面)'])('offset %s → UNMATCHED', (text) => expectUnmatched(text));
 
   it.each(['广州路88号至90号', '广州路88号-90号', '广州路88、90号', '广州路88,90号'])('a range or list of doors %s → UNMATCHED', (text) => expectUnmatched(text));
 
