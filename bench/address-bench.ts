@@ -3,7 +3,7 @@ import { AddressResolver } from '../src/address/address-resolver.js';
 import { demoRowSources, generateDemoRegistry } from '../src/demo/demo-registry.js';
 import { QINHUAI, XUANWU } from '../src/demo/districts.js';
 import { importRegistry } from '../src/registry/registry-import.js';
-import { generateLabelledTexts } from '../tests/address/address-variants.js';
+import { generateLabelledTexts, withLetteredDoors } from '../tests/address/address-variants.js';
 import { evaluate } from '../tests/address/evaluate.js';
 import { openBenchHub } from './bench-database.js';
 import { median, printTable, writeResults } from './report.js';
@@ -32,7 +32,7 @@ const BASELINE_TEXTS = 2_000;
 export async function runAddressBench(options: AddressBenchOptions): Promise<void> {
   const hub = await openBenchHub();
   try {
-    const registry = generateDemoRegistry({ districts: [XUANWU, QINHUAI], scale: options.registryScale });
+    const registry = withLetteredDoors(generateDemoRegistry({ districts: [XUANWU, QINHUAI], scale: options.registryScale }));
     await importRegistry(hub.db, demoRowSources(registry));
     const labels = generateLabelledTexts(registry, options.texts, 7);
     const texts = labels.map((l) => l.text);

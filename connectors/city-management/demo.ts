@@ -53,10 +53,11 @@ export const cityManagementDemo: DemoSource = {
           await components.add({ BJBM: `BJ${door.division_code}${String(i).padStart(5, '0')}`, BJLX: random.pick(['0101', '0102', '0201', '0301', '0401']), BJZT: random.chance(0.9) ? '1' : random.pick(['2', '3']), BJDZ: `${text}门前`, GXSJ: localTime.compact(base) });
         }
         const kind = random.pick(Object.keys(CASE_TEXT));
+        // Cases are reported at a door's frontage (门口), which resolves to the door; `…附近` (near it) would not.
         let t = base;
         const step = (min: number, max: number) => localTime.compact((t += random.int(min, max) * MINUTE));
         await cases.add({
-          AJBH: `AJ${String(n).padStart(10, '0')}`, XLDM: kind, WTMS: CASE_TEXT[kind], AJDZ: `${text}附近`, SBSJ: localTime.compact(t),
+          AJBH: `AJ${String(n).padStart(10, '0')}`, XLDM: kind, WTMS: CASE_TEXT[kind], AJDZ: `${text}门口`, SBSJ: localTime.compact(t),
           LASJ: step(2, 30), PQSJ: step(5, 60), CZSJ: step(30, 1440), HCSJ: step(10, 240), JASJ: step(5, 60), GXSJ: localTime.compact(base),
         });
       }

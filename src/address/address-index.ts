@@ -28,6 +28,8 @@ export interface IndexedDoor {
   readonly code: string;
   readonly road: string;
   readonly roadNumber: string;
+  /** The district's code: a compound's gates in one district are taken for one compound. */
+  readonly districtCode: string;
   /** Codes of the five regions the door lies in, province to community. */
   readonly regionCodes: ReadonlySet<string>;
   /** Compounds (小区) at this door: its own and its buildings'. */
@@ -98,6 +100,7 @@ export class AddressIndex {
       code: row.code,
       road: cleanRegistryValue(row.road),
       roadNumber: roadNumberKey(row.road_number),
+      districtCode: code.slice(0, 6),
       regionCodes: new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6), code.slice(0, 9), code]),
       compounds: new Set(),
       buildings: new Map(),

@@ -37,6 +37,8 @@ interface Found {
  */
 export function matchAddress(parsed: ParsedAddress, index: AddressIndex): Resolution {
   if (index.size === 0) return unmatched('the registry is empty: import one with `gridgraph registry import`');
+  // Next to, across from or 50 m from a door is not that door.
+  if (parsed.offset !== undefined) return unmatched(`names a place off the address (${parsed.offset}), not the address itself`);
   if (parsed.unknownPlace !== undefined) return unmatched(`names a place the registry does not have: ${parsed.unknownPlace}`);
 
   let doors: readonly IndexedDoor[];
@@ -57,7 +59,15 @@ export function matchAddress(parsed: ParsedAddress, index: AddressIndex): Resolu
     return unmatched(`the names in the text (${names}) do not fit one door of the registry`);
   }
 
-  const found = agreeing.map((door) => descend(door, parsed));
+  let found = agreeing.map((door) => descend(door, parsed));
+  // A compound with several gates in one district: when the text's building is behind exactly
+  // one of them (蔚蓝苑8号楼), that gate is the one address that fits. Only the building decides:
+  // a room missing from one gate's building is a gap in the registry (PARTIAL), not another place.
+  if (found.length > 1 && parsed.road === undefined && parsed.building !== undefined
+    && new Set(agreeing.map((door) => door.districtCode)).size === 1) {
+    const withBuilding = agreeing.filter((door) => door.buildings.has(parsed.building!));
+    if (withBuilding.length === 1) found = [descend(withBuilding[0], parsed)];
+  }
   if (found.length > 1) {
     return {
       status: 'AMBIGUOUS',

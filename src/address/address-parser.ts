@@ -1,3 +1,4 @@
+import { frameAddress } from './address-frame.js';
 import { buildingKey, floorKey, roadNumberKey, roomKey, unitKey } from './address-keys.js';
 import { convertNumerals, NUMERAL_CHARS } from './chinese-numerals.js';
 import { BOUNDARY, cleanAddressText } from './clean-text.js';
@@ -23,8 +24,10 @@ export interface ParsedAddress {
   readonly unit?: string;
   readonly floor?: string;
   readonly room?: string;
-  /** Set when the text names a place the registry does not know (a district, a road); says which. */
+  /** Set when the text names a place the registry does not know (a district, a road, a compound); says which. */
   readonly unknownPlace?: string;
+  /** Set when the text places itself off the address (`东侧50米`, `附近`, `对面`); says how. */
+  readonly offset?: string;
   /** Text neither known as a name nor read as a number part: lowers confidence. */
   readonly leftover: readonly string[];
   /** True when digits after the door were left unread: the text names something finer than what was read. */
@@ -40,19 +43,40 @@ const REGION_TAIL_WORDS = /^(居委会|居民委员会|村委会|村民委员会
 const REGION_ENDING = /(省|市|区|县|旗|街道|镇|乡|社区|村|居委会)$/;
 const NOT_A_REGION = /(小区|园区|景区|厂区|校区|片区|营区|新村|超市|菜市|夜市|集市)$/;
 /** An unknown road with a door number: the text's door is not in the registry. */
-const UNKNOWN_ROAD_WITH_NUMBER = /(路|街|巷|道|弄|里|胡同|条)\d+(-\d+)?号/;
+const UNKNOWN_ROAD_WITH_NUMBER = /(路|街|巷|道|弄|里|胡同|条)(附|甲|乙|丙|丁)?\d+[A-Z]?(-\d+)?号/;
 /** A character that, right before a known road, makes a longer unknown road (北 + 长江路). */
 const ROAD_PREFIX = /[东西南北中新老上下前后内外大小]$/;
+/**
+ * Words that place the text beside, across from or some distance from the
+ * address rather than at it. 门前/门口 (the frontage a door answers for) and a
+ * gate (东门, 东侧门) are not among them.
+ */
+const OFFSET = new RegExp(
+  `(东北|东南|西北|西南|东|西|南|北)(侧|边|面|角|方|头)(?!门)|附近|对面|对过|旁|隔壁|周边|周围|一带|背后|背面|后面|后方|后侧|左侧|右侧|左边|右边|`
+  + `(往|向|以)(东|西|南|北)|[\\d${NUMERAL_CHARS}]+(米|公里|千米)|路口|交叉口|交汇处|拐角|不远|之间|沿线`,
+);
+/** How a compound's name ends: a word with one of these endings is a compound's name, known or not. */
+const COMPOUND_NAME = /(小区|花园|家园|新村|公寓|苑|雅居|山庄|别墅)$/;
+/**
+ * Words that may stand between a door or compound and its building numbers without
+ * naming anything else: 小区, (大)院, a section (东区, 二期), a gate (东门). Any other
+ * word there names a compound or building the registry does not have at that
+ * door (静安家园, 鸿运东, a typo), and the numbers that follow belong to it.
+ */
+const PLAIN_DETAIL_WORDS = new RegExp(`^(小区|大院|院|内|门前|门口|[东西南北中]区|[\\d${NUMERAL_CHARS}]+期|[东西南北正大侧后前]门)*$`);
 
 type Segment = { kind: 'name'; mention: NameMention } | { kind: 'text'; text: string };
 
 /** Reads an address text against the registry's names. Never throws on odd input: what it cannot read is leftover. */
 export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
-  const segments = segment(cleanAddressText(raw).replace(LEAD_WORDS, ''), gazetteer);
+  const framed = frameAddress(raw, (bracketed) => namesAPlace(bracketed, gazetteer));
+  const segments = segment(cleanAddressText(framed.text).replace(LEAD_WORDS, ''), gazetteer);
   const mentions = segments.flatMap((s) => (s.kind === 'name' ? [s.mention] : []));
   const compounds = mentions.flatMap((m) => m.meanings.flatMap((meaning) => (meaning.kind === 'COMPOUND' ? [meaning.compound] : [])));
   const leftover: string[] = [];
-  let unknownPlace: string | undefined;
+  let unknownPlace = longerCompoundName(segments);
+  // An offset in brackets (`292号（附近）`) still places the text off the address.
+  const offset = offsetWords(segments) ?? framed.notes.map((note) => OFFSET.exec(note)?.[0]).find((words) => words !== undefined);
 
   // The anchor: the first known road followed by a door number.
   let road: string | undefined;
@@ -108,10 +132,69 @@ export function parseAddress(raw: string, gazetteer: Gazetteer): ParsedAddress {
   if (unknownRoad !== undefined) unknownPlace ??= unknownRoad;
 
   const unread: string[] = [];
-  const parts = anchor === -1 ? {} : readNumberParts(convertNumerals(detail), unread);
-  leftover.push(...unread);
-  const unreadNumbers = unread.some((text) => /\d/.test(text));
-  return { mentions, road, roadNumber, compounds, ...parts, unknownPlace, leftover, unreadNumbers };
+  const { words, ...parts } = anchor === -1 ? { words: undefined } : readNumberParts(convertNumerals(detail), unread);
+  leftover.push(...unread, ...framed.notes);
+  // A numeral or marker left unread (三棟 before 棟 was known, 叁栋) names something finer than what was read.
+  const unreadNumbers = unread.some((text) => UNREAD_NUMBER.test(text));
+  // Words with nothing after them (长江路292号幼儿园) name what is at the door, not where its numbers belong.
+  const numbersFollow = parts.building !== undefined || parts.unit !== undefined || parts.room !== undefined || parts.floor !== undefined;
+  if (words !== undefined && numbersFollow && !PLAIN_DETAIL_WORDS.test(words.replaceAll('-', ''))) unknownPlace ??= words.replaceAll('-', '');
+  unknownPlace ??= unknownCompoundName(segments);
+  return { mentions, road, roadNumber, compounds, ...parts, unknownPlace, offset, leftover, unreadNumbers };
+}
+
+/** A digit, a numeral or a number marker left unread: the text named a part finer than what was read. */
+const UNREAD_NUMBER = new RegExp(`[\\d${NUMERAL_CHARS}栋幢座室层楼号户#]|单元`);
+
+/** Chinese characters up to the first numeral: the words before a number part. */
+const LEADING_WORDS = new RegExp(`^[^\\x00-\\x7f第${NUMERAL_CHARS}]+`);
+
+/**
+ * A known compound name glued to more name (静安 + 家园 where the registry has
+ * 静安小区, 鸿运 + 东): the text names a longer compound the registry does not
+ * have, not this one. Returns that longer name.
+ */
+function longerCompoundName(segments: readonly Segment[]): string | undefined {
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const s = segments[i];
+    const next = segments[i + 1];
+    if (s.kind !== 'name' || next.kind !== 'text' || !s.mention.meanings.some((m) => m.kind === 'COMPOUND')) continue;
+    const words = LEADING_WORDS.exec(next.text)?.[0];
+    if (words !== undefined && !PLAIN_DETAIL_WORDS.test(words)) return `${s.mention.name}${words}`;
+  }
+  return undefined;
+}
+
+/** The words that place the text off the address, if any. */
+function offsetWords(segments: readonly Segment[]): string | undefined {
+  for (const s of segments) {
+    if (s.kind !== 'text' || ONLY_NUMBER_PARTS.test(s.text)) continue;
+    const match = OFFSET.exec(s.text);
+    if (match !== null) return match[0];
+  }
+  return undefined;
+}
+
+/** A text segment of digits, letters and number markers only (`292号`, `3栋2单元501室`): the common case, read no further. */
+const ONLY_NUMBER_PARTS = new RegExp(`^[\\dA-Z|#-]*(?:(?:号楼|号|栋|幢|座|单元|室|层|楼|房|户)[\\dA-Z|#-]*)*$`);
+
+/** An unknown word between the known names that ends like a compound's name (幸福家园), besides a plain 小区. */
+function unknownCompoundName(segments: readonly Segment[]): string | undefined {
+  for (const s of segments) {
+    if (s.kind !== 'text' || !COMPOUND_ENDING_ANYWHERE.test(s.text)) continue;
+    const words = s.text.match(/[\u4e00-\u9fff]+/g)?.find((run) => COMPOUND_NAME.test(run) && run !== '小区');
+    if (words !== undefined) return words;
+  }
+  return undefined;
+}
+
+const COMPOUND_ENDING_ANYWHERE = new RegExp(COMPOUND_NAME.source.slice(0, -1));
+
+/** Whether a bracketed part of a text names a place: a known name, or a word ending like a region, road or compound. */
+function namesAPlace(bracketed: string, gazetteer: Gazetteer): boolean {
+  const text = cleanAddressText(bracketed);
+  return segment(text, gazetteer).some((s) => s.kind === 'name')
+    || REGION_ENDING.test(text) || COMPOUND_NAME.test(text) || /(路|街|巷|道|弄|胡同)$/.test(text);
 }
 
 /** Splits the text into known names (longest first at each position) and the text between them. */
@@ -143,7 +226,10 @@ const NUMERAL = `[\\d${NUMERAL_CHARS}]+`;
  * `292号`, `88-1号`, `88号之一`, `88之1号`. The 之 suffix is one numeral, or digits
  * closed by 号, so `18号之一4栋` reads as door 18-1, building 4.
  */
-const DOOR_NUMBER = new RegExp(`^(${NUMERAL})(?:-(${NUMERAL}))?(号)?(?:之([一二三四五六七八九]|\\d+(?=号))号?)?`);
+const DOOR_NUMBER = new RegExp(`^(附|甲|乙|丙|丁)?(${NUMERAL})([A-Z](?=号))?(?:-(${NUMERAL}))?(号)?(?:之([一二三四五六七八九]|\\d+(?=号))号?)?`);
+
+/** After a door number, another one joined by 至/到/-/～ or a list separator, closed by 号 (not 号楼: `292号 3号楼` is a building). */
+const RANGE_OR_LIST = new RegExp(`^(至|到|-|\\|)(${NUMERAL})号(?!楼)`);
 
 /**
  * The door number at the start of the text after a road, or undefined. A bare
@@ -153,22 +239,29 @@ const DOOR_NUMBER = new RegExp(`^(${NUMERAL})(?:-(${NUMERAL}))?(号)?(?:之([一
 function readDoorNumber(text: string): { key: string; rest: string } | undefined {
   const match = DOOR_NUMBER.exec(text);
   if (match === null) return undefined;
-  const [whole, rawNumber, rawDashed, hao, zhi] = match;
-  const number = convertNumerals(rawNumber + '号').slice(0, -1);
+  const [whole, prefix, rawNumber, letter, rawDashed, hao, zhi] = match;
+  const digits = convertNumerals(rawNumber + '号').slice(0, -1);
   const dashed = rawDashed === undefined ? undefined : convertNumerals(rawDashed + '号').slice(0, -1);
-  if (!/^\d+$/.test(number) || (dashed !== undefined && !/^\d+$/.test(dashed))) return undefined;
+  if (!/^\d+$/.test(digits) || (dashed !== undefined && !/^\d+$/.test(dashed))) return undefined;
+  // 附5号, 甲12号, 109A号 are numbers of their own: the key keeps the prefix and letter, so only that door matches.
+  const number = `${prefix ?? ''}${digits}${letter ?? ''}`;
   let rest = text.slice(whole.length);
   if (hao === undefined && zhi === undefined) {
     // 292-3-501: the door is 292, and 3-501 its building and room.
-    if (dashed !== undefined && /^-\d/.test(rest)) return { key: roadNumberKey(number), rest: text.slice(rawNumber.length + 1) };
+    if (dashed !== undefined && /^-\d/.test(rest)) return { key: roadNumberKey(number), rest: text.slice((prefix ?? '').length + rawNumber.length + 1) };
     if (/^(栋|幢|座|#|号楼|单元|室|层|楼|[A-Z\d])/.test(rest)) return undefined;
   }
+  // 88号至90号, 88号-90号, 88、90号: a range or list of doors is no one door; its key matches no door.
+  const other = RANGE_OR_LIST.exec(rest);
+  if (other !== null) return { key: `${roadNumberKey(number)}${other[1] === '|' ? ',' : '-'}${convertNumerals(other[2] + '号').slice(0, -1)}`, rest: rest.slice(other[0].length) };
   rest = rest.replace(/^[|-]+/, '');
   const suffix = dashed ?? (zhi === undefined ? undefined : convertNumerals(`之${zhi}`).slice(1));
   return { key: roadNumberKey(suffix === undefined ? number : `${number}-${suffix}`), rest };
 }
 
 interface NumberParts {
+  /** Words before the numbers (an alias, a gate, a section), if any. */
+  words?: string;
   building?: string;
   unit?: string;
   floor?: string;
@@ -197,11 +290,12 @@ function readNumberParts(text: string, leftover: string[]): NumberParts {
   // Words before the numbers (an alias of the compound, a building's name) are kept as leftover:
   // the door, or the compound, already says where the numbers belong.
   const words = /^[^\dA-Z第]+/.exec(rest);
+  const parts: NumberParts = {};
   if (words !== null) {
     leftover.push(words[0]);
+    parts.words = words[0];
     rest = rest.slice(words[0].length).replace(/^-+/, '');
   }
-  const parts: NumberParts = {};
   const take = (pattern: RegExp): RegExpExecArray | null => {
     const match = pattern.exec(rest);
     if (match !== null) rest = rest.slice(match[0].length).replace(/^-+/, '');

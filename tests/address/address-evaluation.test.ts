@@ -4,16 +4,17 @@ import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-regist
 import { QINHUAI, XUANWU } from '../../src/demo/districts.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
 import { createTestHub, type TestHub, testDatabaseKind } from '../support/test-hub.js';
-import { generateLabelledTexts } from './address-variants.js';
-import { describeEvaluation, evaluate } from './evaluate.js';
+import { generateLabelledTexts, withLetteredDoors } from './address-variants.js';
+import { describeByStyle, describeEvaluation, evaluate, evaluateByStyle } from './evaluate.js';
 
 let hub: TestHub;
-const registry = generateDemoRegistry({ districts: [XUANWU, QINHUAI] });
+// The demo registry with doors numbered 附N, 甲N and NA added, so every style of issue 23 has its case.
+const registry = withLetteredDoors(generateDemoRegistry({ districts: [XUANWU, QINHUAI] }));
 
 beforeAll(async () => {
   hub = await createTestHub();
   await importRegistry(hub.db, demoRowSources(registry));
-});
+}, 180_000); // importing 11,000 rows on a loaded 2-core machine; a deadline against hanging, not a timing assertion
 afterAll(async () => {
   await hub?.close();
 });
@@ -26,6 +27,7 @@ describe(`address resolution on a labelled set over two districts (${testDatabas
     const results = await new AddressResolver(hub.db).resolve(labels.map((l) => l.text));
     const evaluation = evaluate(labels, results);
     console.log(`address evaluation: ${describeEvaluation(evaluation)}`);
+    console.log(`address evaluation by style (a text counts for each style it was written in):\n${describeByStyle(evaluateByStyle(labels, results))}`);
     for (const { label, got } of evaluation.failures.slice(0, 10)) {
       console.log(`  ${label.text} → ${got.status} ${got.code ?? ''} (wanted ${label.expected} ${label.code ?? ''}; ${label.styles.join(', ')})`);
     }

@@ -1,3 +1,4 @@
+import SIMPLIFIED_TO_TRADITIONAL from 'opencc-js/dict/STCharacters';
 import type { DemoRegistry } from '../../src/demo/demo-registry.js';
 import { SeededRandom } from '../../src/demo/random.js';
 
@@ -38,6 +39,17 @@ export function generateLabelledTexts(registry: DemoRegistry, count: number, see
     [4, () => wrongDistrict(random, truth)],
     [4, () => sharedDoorWithoutDistrict(random, truth)],
     [4, () => unitLeftOut(random, truth)],
+    // The styles of issue 23: traditional characters, offsets, near-miss compound names,
+    // 附/甲/letter numbers, ranges, a compound's gates, labelled records.
+    [6, () => traditional(random, truth)],
+    [4, () => offsetFromAddress(random, truth)],
+    [2, () => frontage(random, truth)],
+    [5, () => nearMissCompound(random, truth)],
+    [4, () => letteredDoor(random, truth)],
+    [3, () => letteredNoFallback(random, truth)],
+    [2, () => range(random, truth)],
+    [3, () => compoundGates(random, truth)],
+    [5, () => labelledRecord(random, truth)],
   ];
   const total = makers.reduce((sum, [weight]) => sum + weight, 0);
   while (cases.length < count) {
@@ -117,6 +129,33 @@ class RegistryTruth {
       : (this.doorsByNumber.get(`${target.road}|${target.road_number}`) ?? []).filter((door) => locator === 'road' || atCompound(door));
     return candidates.filter((door) => prefix.names.every((name) => this.nameFits(door, name)));
   }
+
+  /**
+   * A compound found by name alone with several gates in one district: the gates that have
+   * the target's building, when exactly one has it (issue 23: that is the one address that
+   * fits); otherwise all of them.
+   */
+  gatesFitting(target: Row, locator: Locator, doors: Row[]): Row[] {
+    if (locator !== 'compound-only' || target.building === '' || doors.length < 2) return doors;
+    if (new Set(doors.map((door) => door.district)).size > 1) return doors;
+    const withBuilding = doors.filter((door) => this.buildingsOf(door).has(target.building));
+    return withBuilding.length === 1 ? withBuilding : doors;
+  }
+
+  buildingsOf(door: Row): Set<string> {
+    return new Set((this.childrenOf.get(door.address_code) ?? []).map((b) => b.building));
+  }
+
+  /** Every name a compound is known by (its own, and without a trailing 小区), and every region and road name. */
+  knownNames(): Set<string> {
+    const names = new Set<string>();
+    for (const name of this.doorsByCompound.keys()) names.add(name).add(name.replace(/小区$/, ''));
+    for (const door of this.doors) {
+      names.add(door.road);
+      for (const [full, suffix] of [[door.district, /区$/], [door.street, /街道$/], [door.community, /社区$/]] as const) names.add(full).add(full.replace(suffix, ''));
+    }
+    return names;
+  }
 }
 
 type Locator = 'road' | 'road-then-compound' | 'compound-then-road' | 'compound-only';
@@ -136,7 +175,7 @@ function positive(random: SeededRandom, truth: RegistryTruth, target: Row): Labe
     : ['road', 'road', 'road-then-compound', 'compound-then-road', 'compound-only'];
   const locator = random.pick(locators);
   const prefix = choosePrefix(random, target);
-  const doors = truth.doorsFitting(target, locator, prefix);
+  const doors = truth.gatesFitting(target, locator, truth.doorsFitting(target, locator, prefix));
   const text = write(random, target, locator, prefix, {});
   const styles = [prefix.style, locator, ...text.styles];
   if (doors.length > 1) return { text: text.text, expected: 'AMBIGUOUS', code: null, styles };
@@ -323,4 +362,187 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
+}
+
+// ——— Issue 23: the styles departments really write ———
+
+/** A positive case of any level, to be rewritten in another style. */
+function anyPositive(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const roll = random.next();
+  const target = roll < 0.6 ? pickRoom(random, truth) : roll < 0.85 ? random.pick(truth.buildings) : random.pick(truth.doors);
+  return positive(random, truth, target);
+}
+
+const ST_TABLE = new Map(SIMPLIFIED_TO_TRADITIONAL.split('|').map((entry) => entry.split(' ') as [string, string]));
+/** The markers of the address grammar, in their traditional forms. */
+const TRADITIONAL_MARKERS: Record<string, string> = { 号: '號', 栋: '棟', 单: '單', 楼: '樓', 层: '層', 区: '區', 门: '門', 园: '園' };
+
+/** Class 1: the same text in traditional characters — every character (OpenCC's table), or the markers only. */
+function traditional(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const plain = anyPositive(random, truth);
+  if (plain === undefined) return undefined;
+  const everything = random.chance(0.7);
+  const text = [...plain.text].map((c) => (everything ? ST_TABLE.get(c) ?? c : TRADITIONAL_MARKERS[c] ?? c)).join('');
+  return { ...plain, text, styles: ['traditional', everything ? 'traditional:all' : 'traditional:markers', ...plain.styles] };
+}
+
+const OFFSETS = ['东侧50米', '南侧约100米', '西边', '附近', '对面', '旁边', '东北角', '北面', '往东200米', '西南侧', '隔壁', '斜对面', '后面', '旁', '对过', '背面', '不远处'];
+
+/** Class 2: a door or building followed by an offset (东侧50米, 对面): never that address. */
+function offsetFromAddress(random: SeededRandom, truth: RegistryTruth): LabelledText {
+  const target = random.chance(0.7) ? random.pick(truth.doors) : random.pick(truth.buildings);
+  const text = write(random, { ...target, compound: '' }, 'road', choosePrefix(random, target), {});
+  const offset = random.pick(OFFSETS);
+  return { text: `${text.text}${random.chance(0.3) ? ' ' : ''}${offset}`, expected: 'UNMATCHED', code: null, styles: ['offset', ...text.styles] };
+}
+
+/** Class 2, the other side: 门前/门口 is the frontage a door answers for, so the door. */
+function frontage(random: SeededRandom, truth: RegistryTruth): LabelledText {
+  const door = random.pick(truth.doors);
+  const prefix = choosePrefix(random, door);
+  const text = write(random, door, 'road', prefix, {});
+  const styles = ['frontage', ...text.styles];
+  const written = `${text.text}${random.pick(['门前', '门口'])}`;
+  return truth.doorsFitting(door, 'road', prefix).length > 1
+    ? { text: written, expected: 'AMBIGUOUS', code: door.address_code, styles }
+    : { text: written, expected: 'MATCHED', code: door.address_code, styles };
+}
+
+const COMPOUND_TAIL = /(小区|花园|家园|新村|公寓|苑|雅居)$/;
+const OTHER_TAILS = ['家园', '花园', '苑', '新村', '公寓', '雅居', '山庄'];
+const TYPO_CHARACTERS = '安华庆丰盛祥瑞泰康宁';
+
+/**
+ * Class 3: a building or room whose compound is written with a name the registry does
+ * not have — another tail (家园 for 花园), a one-character typo, the stem with a
+ * direction (鸿运东), or the bare stem — with or without the road: never answered.
+ */
+function nearMissCompound(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const target = random.chance(0.6) ? pickRoom(random, truth) : random.pick(truth.buildings);
+  const tail = COMPOUND_TAIL.exec(target.compound)?.[0];
+  if (tail === undefined) return undefined;
+  const stem = target.compound.slice(0, -tail.length);
+  const kind = random.pick(['other tail', 'typo', 'stem and direction', 'bare stem'] as const);
+  const typo = () => {
+    const at = random.int(0, stem.length - 1);
+    return `${stem.slice(0, at)}${random.pick([...TYPO_CHARACTERS].filter((c) => c !== stem[at]))}${stem.slice(at + 1)}${tail}`;
+  };
+  const name = kind === 'other tail' ? `${stem}${random.pick(OTHER_TAILS.filter((t) => t !== tail))}`
+    : kind === 'typo' ? typo()
+    : kind === 'stem and direction' ? `${stem}${random.pick(['东', '西', '南', '北'])}`
+    : stem;
+  // A near miss must be no name the registry knows (秦淮 is also a district), nor hold one after its
+  // first character (a known name glued behind other words is a case of its own, not generated here).
+  const aliases = truth.knownNames();
+  if (aliases.has(name) || aliases.has(name.replace(/小区$/, ''))) return undefined;
+  for (const alias of aliases) if (alias.length >= 2 && name.indexOf(alias) > 0) return undefined;
+  const locator = random.pick(['compound-only', 'road-then-compound'] as const);
+  const text = write(random, { ...target, compound: name }, locator, choosePrefix(random, target), {});
+  return { text: text.text, expected: 'UNMATCHED', code: null, styles: ['near-miss compound', `near miss:${kind}`, locator, ...text.styles] };
+}
+
+/**
+ * Doors numbered 附N, 甲N, NA (next to N) and MA (an odd M with no door M), added to a
+ * generated registry so the labelled set covers class 4: the demo registry numbers
+ * its doors N and N-1 only.
+ */
+export function withLetteredDoors(registry: DemoRegistry): DemoRegistry {
+  const added: Record<string, string>[] = [];
+  let serial = 900_000;
+  const plainDoors = registry.addresses.filter((a) => a.building === '' && /^\d+$/.test(a.road_number));
+  plainDoors.forEach((door, i) => {
+    if (i % 9 !== 0) return;
+    const n = Number(door.road_number);
+    const numbers = [`${n}A`, ...(i % 27 === 0 ? [`附${n}`] : []), ...(i % 36 === 0 ? [`甲${n}`] : []), ...(i % 18 === 0 ? [`${n + 1}A`] : [])];
+    for (const road_number of numbers) {
+      added.push({ ...door, address_code: `${door.division_code}${++serial}`, road_number, door_plate_code: '' });
+    }
+  });
+  return { grids: registry.grids, addresses: [...registry.addresses, ...added] };
+}
+
+const LETTERED = /^(附|甲)?(\d+)([A-Z])?$/;
+
+/** Writes a lettered door number: the letter in either case, 号 after. */
+function letteredNumber(random: SeededRandom, roadNumber: string): string {
+  return `${random.chance(0.4) ? roadNumber.toLowerCase() : roadNumber}号`;
+}
+
+/** Class 4: a door numbered 附N, 甲N or NA, written with that number: that door. */
+function letteredDoor(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const doors = truth.doors.filter((door) => /[附甲A-Z]/.test(door.road_number));
+  if (doors.length === 0) return undefined;
+  const door = random.pick(doors);
+  const prefix = choosePrefix(random, door);
+  const text = `${prefixText(prefix)}${door.road}${letteredNumber(random, door.road_number)}`;
+  const styles = ['lettered door', `lettered:${LETTERED.exec(door.road_number)?.[1] ?? 'letter'}`, prefix.style];
+  return truth.doorsFitting(door, 'road', prefix).length > 1
+    ? { text, expected: 'AMBIGUOUS', code: door.address_code, styles }
+    : { text, expected: 'MATCHED', code: door.address_code, styles };
+}
+
+/** Class 4, never a fall-back: NB where only N and NA exist, M where only MA exists, 附N where only N exists. */
+function letteredNoFallback(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const door = random.pick(truth.doors.filter((d) => /^\d+A$/.test(d.road_number)));
+  if (door === undefined) return undefined;
+  const n = door.road_number.slice(0, -1);
+  const number = random.pick([`${n}B`, n, `附${n}`, `甲${n}`, `${n}C`]);
+  if (truth.doorsByNumber.has(`${door.road}|${number}`)) return undefined;
+  const prefix = districtPrefix(door);
+  const text = `${prefixText(prefix)}${door.road}${letteredNumber(random, number)}`;
+  return { text, expected: 'UNMATCHED', code: null, styles: ['lettered no fallback', prefix.style] };
+}
+
+/** Class 5: a range of door numbers (88至90号, 88-90号, 88～90号) is no one door. */
+function range(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const door = random.pick(truth.doors.filter((d) => /^\d+$/.test(d.road_number)));
+  const to = String(Number(door.road_number) + 2);
+  if (truth.doorsByNumber.has(`${door.road}|${door.road_number}-${to}`)) return undefined;
+  const dash = random.pick(['至', '-', '～', '—', '号至', '、'] as const);
+  const prefix = choosePrefix(random, door);
+  const text = `${prefixText(prefix)}${door.road}${door.road_number}${dash}${to}号`;
+  return { text, expected: 'UNMATCHED', code: null, styles: ['range', `range:${dash}`, prefix.style] };
+}
+
+/**
+ * Class 6: a compound found by name alone, with several gates in one district: a
+ * building behind exactly one gate is that building; the compound alone stays AMBIGUOUS.
+ */
+function compoundGates(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const building = random.pick(truth.buildings);
+  const doors = truth.doorsFitting(building, 'compound-only', districtPrefix(building));
+  if (doors.length < 2) return undefined;
+  const prefix = districtPrefix(building);
+  if (random.chance(0.3)) {
+    return { text: `${prefixText(prefix)}${building.compound}`, expected: 'AMBIGUOUS', code: truth.doorOf(building).address_code, styles: ['compound gates', 'gates:compound alone'] };
+  }
+  const text = write(random, building, 'compound-only', prefix, {});
+  const fitting = truth.gatesFitting(building, 'compound-only', doors);
+  const styles = ['compound gates', fitting.length === 1 ? 'gates:one has the building' : 'gates:several have it', ...text.styles];
+  return fitting.length === 1
+    ? { text: text.text, expected: 'MATCHED', code: building.address_code, styles }
+    : { text: text.text, expected: 'AMBIGUOUS', code: null, styles };
+}
+
+const PEOPLE = ['张三', '李四', '王芳', '刘洋', '陈静'];
+const NOTES = ['第一中学', '出租', '自住', '网格员代填', '近地铁站', '原门牌已拆'];
+
+/** Class 7: the address inside a record — labels, a name, phone numbers, a bracketed note. */
+function labelledRecord(random: SeededRandom, truth: RegistryTruth): LabelledText | undefined {
+  const plain = anyPositive(random, truth);
+  if (plain === undefined) return undefined;
+  const mobile = `1${random.pick(['35', '38', '52', '86', '99'])}${String(random.int(0, 99_999_999)).padStart(8, '0')}`;
+  const landline = `025-${String(random.int(10_000_000, 89_999_999))}`;
+  const person = random.pick(PEOPLE);
+  const forms: [string, string][] = [
+    ['receiver phone address', `收货人:${person} 手机:${mobile} 地址:${plain.text}`],
+    ['name phone residence', `姓名：${person}，联系电话：${mobile}，住址：${plain.text}`],
+    ['address then phone label', `${plain.text} 电话:${landline}`],
+    ['address then bare phone', `${plain.text} ${mobile}`],
+    ['contact before address', `联系人：${person} ${plain.text}`],
+    ['labels without colons', `收货人 ${person} 手机 ${mobile} 地址 ${plain.text}`],
+    ['bracketed note', `${plain.text}（${random.pick(NOTES)}）`],
+  ];
+  const [form, text] = random.pick(forms);
+  return { ...plain, text, styles: ['labelled record', `record:${form}`, ...plain.styles] };
 }

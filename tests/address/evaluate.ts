@@ -64,3 +64,25 @@ export function describeEvaluation(e: Evaluation): string {
     `refused rightly (AMBIGUOUS/UNMATCHED) ${e.refusedRightly}/${e.refusable}`,
   ].join(' ');
 }
+
+/** The evaluation of each style on its own: every style a text was written in counts it. */
+export function evaluateByStyle(labels: readonly LabelledText[], results: readonly ResolvedText[]): Map<string, Evaluation> {
+  const byStyle = new Map<string, { labels: LabelledText[]; results: ResolvedText[] }>();
+  labels.forEach((label, i) => {
+    for (const style of new Set(label.styles)) {
+      const group = byStyle.get(style) ?? { labels: [], results: [] };
+      group.labels.push(label);
+      group.results.push(results[i]);
+      byStyle.set(style, group);
+    }
+  });
+  return new Map([...byStyle].sort(([a], [b]) => a.localeCompare(b)).map(([style, group]) => [style, evaluate(group.labels, group.results)]));
+}
+
+/** One line per style: texts, precision, recall, refusals right. */
+export function describeByStyle(byStyle: ReadonlyMap<string, Evaluation>): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)} %`;
+  return [...byStyle].map(([style, e]) =>
+    `  ${style.padEnd(40)} ${String(e.cases).padStart(5)} texts  precision ${pct(e.precision)} (${e.correct}/${e.answered})  `
+    + `recall ${pct(e.recall)} (${e.correct}/${e.answerable})  refused rightly ${e.refusedRightly}/${e.refusable}`).join('\n');
+}
