@@ -18,9 +18,11 @@ export interface FloorRecord {
 export const code = (connector: string, table: string, value: string | null) =>
   value === null ? null : (connectors.find((c) => c.name === connector)!.codeTables[table]?.[value.trim()] ?? null);
 
-/** `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss` → ISO 8601 local, as the graph shows them. */
+/** `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss` → ISO 8601 with the sources' zone (China Standard Time), as the graph shows them. */
 export const iso = (value: string | null) =>
-  value === null ? null : /^\d{14}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}` : value.replace(' ', 'T');
+  value === null
+    ? null
+    : `${/^\d{14}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}` : value.replace(' ', 'T')}+08:00`;
 export const isoDate = (value: string | null) => (value === null ? null : `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`);
 
 /** Per source table: its id column and the columns the screens need. */

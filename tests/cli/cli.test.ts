@@ -179,7 +179,7 @@ describe(`gridgraph demo generate, sync and quality over an imported registry ($
     expect(generated.stdout).toMatch(/^police: T_RK_RKXX \d+ rows/m);
     const synced = await runCli(['sync', 'police'], own);
     expect(synced.code, synced.stderr).toBe(0);
-    expect(synced.stdout).toMatch(/^police\.T_RK_RKXX: full sync, \d+ rows read, 0 found deleted/m);
+    expect(synced.stdout).toMatch(/^police\.T_RK_RKXX: full sync, \d+ rows read, 0 re-read, 0 found deleted/m);
     const again = await runCli(['sync', 'police'], own);
     expect(again.stdout).toMatch(/^police\.T_RK_RKXX: incremental sync, 0 rows read/m);
 
