@@ -19,6 +19,15 @@ export interface Config {
   readonly sourceTimeoutMs: number;
   /** Size of the hub's connection pool on a server. `DATABASE_POOL_SIZE`, default 10; the embedded default always uses one connection (see EMBEDDED_POOL_SIZE). */
   readonly poolSize: number;
+  // Deadlines and lifecycle (DESIGN §9).
+  /** While serving, the server cancels a hub statement that runs longer. `DATABASE_STATEMENT_TIMEOUT_MS`, default 5000. */
+  readonly hubStatementTimeoutMs: number;
+  /** While serving, the longest wait for a hub connection (pool queue plus connect). `DATABASE_ACQUIRE_TIMEOUT_MS`, default 2000. */
+  readonly hubAcquireTimeoutMs: number;
+  /** Every database wait of one GraphQL request ends by this long after it arrived. `REQUEST_TIMEOUT_MS`, default 10000. */
+  readonly requestTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are closed. `SHUTDOWN_DRAIN_MS`, default 10000. */
+  readonly shutdownDrainMs: number;
   /**
    * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
@@ -47,6 +56,10 @@ export function readConfig(env: Env = process.env): Config {
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    hubStatementTimeoutMs: readInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 1, 600_000),
+    hubAcquireTimeoutMs: readInteger(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 2000, 1, 600_000),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 10_000, 1, 600_000),
+    shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
     keycloak: readKeycloak(env),
   });
 }

@@ -17,6 +17,9 @@ import { buildSchema } from '../graph/schema.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
+import { listen } from './listen.js';
+import { requestDeadline } from './request-deadline.js';
+import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 
@@ -32,6 +35,10 @@ export interface ServerOptions {
   readonly port?: number;
   /** @default '0.0.0.0' */
   readonly host?: string;
+  /** Every database wait of one request ends by this long after its body was read (REQUEST_TIMEOUT_MS). @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** How long `close()` lets requests in flight finish before it closes their connections (SHUTDOWN_DRAIN_MS). @default 10000 */
+  readonly drainMs?: number;
   /** Checks bearer tokens: keycloak-connect against the production realm or the development realm (see auth-config.ts). */
   readonly verifier: TokenVerifier;
 }
@@ -42,7 +49,7 @@ export interface RunningServer {
   readonly url: string;
   /** The port it listens on (useful when it was asked for port 0). */
   readonly port: number;
-  /** Finishes in-flight requests, then stops. */
+  /** Stops accepting, lets requests in flight finish for at most `drainMs`, closes the connections left, then resolves. */
   close(): Promise<void>;
 }
 
@@ -62,7 +69,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), accessPlugin()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      accessPlugin(),
+      unavailablePlugin(),
+    ],
+    // The serve command owns the signals: Apollo's own handlers would race it and re-raise the signal (issue 15: Ctrl-C never exited).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const sources = options.sources ?? [];
@@ -75,8 +90,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   const checks: ReadinessCheck[] = [
-    { name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) },
-    ...sources.map((source) => ({ name: source.connector.name, check: async () => void (await sql`select 1`.execute(source.db)) })),
+    { name: 'hub', required: true, check: async () => void (await sql`select 1`.execute(options.db)) },
+    ...sources.map((source) => ({ name: source.connector.name, required: false, check: async () => void (await sql`select 1`.execute(source.db)) })),
   ];
   app.use(healthRoutes(checks));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
@@ -92,16 +107,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     GRAPHQL_PATH,
     authenticate(options.verifier),
     express.json({ limit: '1mb' }),
+    requestDeadline(options.requestTimeoutMs ?? 10_000),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createGraphContext(services, viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', resolve);
-  });
+  try {
+    await listen(httpServer, options.port ?? 4000, options.host ?? '0.0.0.0');
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://localhost:${port}${GRAPHQL_PATH}`,
