@@ -35,7 +35,9 @@ export interface TestServer {
 }
 
 /** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
-export async function startTestServer(options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
   const realm = testRealm();
@@ -44,6 +46,7 @@ export async function startTestServer(options: { connectors?: readonly Connector
     connectors: options.connectors,
     sources: options.sources,
     sourceTimeoutMs: options.sourceTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     port: 0,
     host: '127.0.0.1',
     verifier: realm.verifier,
