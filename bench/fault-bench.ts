@@ -136,10 +136,11 @@ export async function runFaultBench(options: FaultBenchOptions): Promise<void> {
       proxy.restore();
       await sleep(options.calm);
       const endAt = Date.now();
+      // A request belongs to the phase it started in; "before" keeps only those also answered before the fault.
       const phase = (from: number, to: number) => samples.filter((s) => s.startedAt >= from && s.startedAt < to);
       results.push({
         fault: fault.name,
-        before: summarize(phase(before, brokenAt)),
+        before: summarize(phase(before, brokenAt).filter((s) => s.startedAt + s.ms < brokenAt)),
         during: summarize(phase(brokenAt, restoredAt)),
         after: summarize(phase(restoredAt, endAt)),
         recoverMs: recovery(samples.filter((s) => s.startedAt >= restoredAt && s.startedAt < endAt), restoredAt),

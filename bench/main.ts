@@ -90,8 +90,8 @@ program
   .option('--scale <n>', 'demo scale of the five sources', '0.3')
   .option('--calm <s>', 'seconds of load before and after each fault', '5')
   .option('--fault <s>', 'seconds each fault lasts', '10')
-  .option('--concurrency <n>', 'requests in flight', '8')
-  .option('--source <name>', 'the source to break', 'civil-affairs')
+  .option('--concurrency <n>', 'requests in flight', '4')
+  .option('--source <name>', 'the source to break (police: every resident has a police record)', 'police')
   .option('--out <file>', 'results file', 'bench-results/faults.json')
   .action(async (options: { scale: string; calm: string; fault: string; concurrency: string; source: string; out: string }) => {
     await runFaultBench({
