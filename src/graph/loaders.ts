@@ -38,7 +38,8 @@ export interface PageAtAddress extends PageRequest {
 }
 
 export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTimeoutMs = 3000): Loaders {
-  const sourceDeadline = sourceDeadlines(sourceTimeoutMs);
+  // Every source's deadline in this request: SOURCE_TIMEOUT_MS from its start (see withinDeadline).
+  const sourceDeadline = Date.now() + sourceTimeoutMs;
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
   const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
@@ -65,7 +66,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
       let loader = facetLoaders.get(id);
       if (loader === undefined) {
         loader = new DataLoader(async (recordIds) => {
-          const facets = await withinDeadline(source.connector.name, sourceDeadline(source.connector.name), () => readFacets(source, mapping, recordIds));
+          const facets = await withinDeadline(source.connector.name, sourceDeadline, () => readFacets(source, mapping, recordIds));
           return recordIds.map((recordId) => facets.get(recordId) ?? null);
         });
         facetLoaders.set(id, loader);
@@ -77,7 +78,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
       let loader = facetWhereLoaders.get(id);
       if (loader === undefined) {
         loader = new DataLoader(async (values) => {
-          const facets = await withinDeadline(source.connector.name, sourceDeadline(source.connector.name), () => readFacetsWhere(source, mapping, column, values));
+          const facets = await withinDeadline(source.connector.name, sourceDeadline, () => readFacetsWhere(source, mapping, column, values));
           return values.map((value) => facets.get(value) ?? []);
         });
         facetWhereLoaders.set(id, loader);
@@ -93,25 +94,13 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
 }
 
 /**
- * The deadline of each source in one request: SOURCE_TIMEOUT_MS from the
- * request's first read of that source. It covers everything of that source in
- * the request — pool wait, connect and every statement, however many levels of
- * the document read from it — so a slow source delays an answer by at most its
- * timeout, not by its timeout per level.
- */
-function sourceDeadlines(timeoutMs: number): (source: string) => number {
-  const deadlines = new Map<string, number>();
-  return (source) => {
-    let deadline = deadlines.get(source);
-    if (deadline === undefined) deadlines.set(source, (deadline = Date.now() + timeoutMs));
-    return deadline;
-  };
-}
-
-/**
  * A live read from a department source, or SOURCE_UNAVAILABLE naming the source
  * when it fails or is not done by the source's deadline: the rest of the
- * response stands (DESIGN §8). The deadline also reaches the source's pool
+ * response stands (DESIGN §8). The deadline is SOURCE_TIMEOUT_MS from the
+ * request's start and covers everything of that source in the request — pool
+ * wait, connect and every statement, however many levels of the document read
+ * from it — so a slow source delays an answer by at most its timeout in all,
+ * not by its timeout per level. It also reaches the source's pool
  * (`withDeadline`), which gives up its wait and its statement then, so a slow
  * or stalled source does not keep holding connections. The cause stays in the
  * server log, never in the answer.

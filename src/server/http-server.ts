@@ -19,6 +19,7 @@ import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
 import { listen } from './listen.js';
 import { requestDeadline } from './request-deadline.js';
+import { syncedValuesPlugin } from './synced-values-plugin.js';
 import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
@@ -75,6 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       accessPlugin(),
       unavailablePlugin(),
+      syncedValuesPlugin(),
     ],
     // The serve command owns the signals: Apollo's own handlers would race it and re-raise the signal (issue 15: Ctrl-C never exited).
     stopOnTerminationSignals: false,
