@@ -34,7 +34,7 @@ beforeAll(async () => {
   // The police source "goes down": its connection now points at a port nothing listens on.
   const down: SourceDatabase = { ...sources[0], db: createSourceKysely(police, 'postgres://postgres@127.0.0.1:9/police', 1) };
   t = await startTestServer({ hub, connectors: [police, civilAffairs], sources: [down, sources[1]], sourceTimeoutMs: 1000 });
-});
+}, 300_000); // two sources generated and synced: past a minute on a busy machine with PGlite
 afterAll(async () => {
   await t?.close();
   for (const source of sources ?? []) await source.close();
