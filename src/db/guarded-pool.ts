@@ -57,6 +57,7 @@ export function createGuardedPool(url: string, options: GuardedPoolOptions): Pos
   };
   pool.on('error', (error) => log('idle connection lost', error));
   pool.on('connect', (client) => client.on('error', (error) => log('connection lost', error)));
+  const evictIdle = idleEviction(pool);
 
   const guarded = new WeakMap<pg.PoolClient, GuardedClient>();
   return {
@@ -71,7 +72,7 @@ export function createGuardedPool(url: string, options: GuardedPoolOptions): Pos
         throw options.unavailable(error);
       }
       let wrapper = guarded.get(client);
-      if (wrapper === undefined) guarded.set(client, (wrapper = new GuardedClient(client, queryTimeoutMs, options.unavailable, log)));
+      if (wrapper === undefined) guarded.set(client, (wrapper = new GuardedClient(client, queryTimeoutMs, options.unavailable, log, evictIdle)));
       return wrapper;
     },
     end: () => pool.end(),
@@ -87,6 +88,7 @@ class GuardedClient implements PostgresPoolClient {
     private readonly queryTimeoutMs: number | undefined,
     private readonly unavailable: (cause: unknown) => Error,
     private readonly log: (event: string, error: unknown) => void,
+    private readonly evictIdle: () => void,
   ) {}
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
@@ -100,7 +102,10 @@ class GuardedClient implements PostgresPoolClient {
     const config = { text: sqlOrCursor, values: [...(parameters ?? [])], ...(budget === undefined ? {} : { query_timeout: Math.ceil(budget) }) };
     return (this.client.query(config) as unknown as Promise<PostgresQueryResult<R>>).catch((error: unknown) => {
       if (isStatementError(error)) throw error;
-      if (!isCancelledByTimeout(error)) this.#broken = true;
+      if (!isCancelledByTimeout(error)) {
+        this.#broken = true;
+        this.evictIdle();
+      }
       this.log('statement failed', error);
       throw this.unavailable(error);
     });
@@ -112,6 +117,29 @@ class GuardedClient implements PostgresPoolClient {
     // An error makes pg end the client (destroying its socket when a statement is still pending) instead of pooling it.
     this.client.release(broken ? new Error('connection failed') : undefined);
   }
+}
+
+/**
+ * Returns a function that throws away every connection idle in `pool`. Called
+ * when one connection fails: its idle siblings went down the same network path
+ * to the same server, and one that was blackholed would only be found dead by
+ * the next request to use it, at the cost of that request's deadline. Emitting
+ * `'error'` on an idle client is how `pg` pools learn of a dead one: the pool
+ * removes and ends it.
+ */
+function idleEviction(pool: pg.Pool): () => void {
+  const idle = new Set<pg.PoolClient>();
+  pool.on('release', (error: unknown, client: pg.PoolClient) => {
+    if (error === undefined) idle.add(client);
+  });
+  pool.on('acquire', (client) => idle.delete(client));
+  pool.on('remove', (client) => idle.delete(client as pg.PoolClient));
+  return () => {
+    for (const client of [...idle]) {
+      idle.delete(client);
+      client.emit('error', new Error('thrown away: another connection of its pool failed'));
+    }
+  };
 }
 
 /**
