@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
 import { runDossierBench } from './dossier-bench.js';
+import { runFaultBench } from './fault-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { runSyncBench } from './sync-bench.js';
 import { runSyncInterferenceBench } from './sync-interference-bench.js';
@@ -96,6 +97,26 @@ program
       scale: positive(options.scale, '--scale'),
       registryScale: positive(options.registryScale, '--registry-scale'),
       runs: Math.round(positive(options.runs, '--runs')),
+      out: options.out,
+    });
+  });
+
+program
+  .command('faults')
+  .description("residents' dossiers under steady load while a source (slowed, stalled, cut) and then the hub database (stalled, cut) break through a TCP proxy and come back: p50/p99 before/during/after, partial answers, time to recover, peak RSS")
+  .option('--scale <n>', 'demo scale of the five sources', '0.3')
+  .option('--calm <s>', 'seconds of load before and after each fault', '5')
+  .option('--fault <s>', 'seconds each fault lasts', '10')
+  .option('--concurrency <n>', 'requests in flight', '4')
+  .option('--source <name>', 'the source to break (police: every resident has a police record)', 'police')
+  .option('--out <file>', 'results file', 'bench-results/faults.json')
+  .action(async (options: { scale: string; calm: string; fault: string; concurrency: string; source: string; out: string }) => {
+    await runFaultBench({
+      scale: positive(options.scale, '--scale'),
+      calm: positive(options.calm, '--calm'),
+      fault: positive(options.fault, '--fault'),
+      concurrency: Math.round(positive(options.concurrency, '--concurrency')),
+      source: options.source,
       out: options.out,
     });
   });

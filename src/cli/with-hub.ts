@@ -1,5 +1,5 @@
 import { readConfig, type Config } from '../config/config.js';
-import { type HubDatabase, openHubDatabase } from '../db/hub-database.js';
+import { type HubDatabase, type HubTimeouts, openHubDatabase } from '../db/hub-database.js';
 import { loadDemoIfEmpty } from '../demo/load-demo.js';
 import { progressPrinter } from './progress.js';
 
@@ -9,8 +9,8 @@ import { progressPrinter } from './progress.js';
  * when `npm start` already owns the folder) — and, where GRIDGRAPH_DEMO is on,
  * fills an empty registry with the demo district, whichever command comes first.
  */
-export async function openConfiguredHub(config: Config, log: (line: string) => void): Promise<HubDatabase> {
-  const hub = await openHubDatabase(config);
+export async function openConfiguredHub(config: Config, log: (line: string) => void, timeouts?: HubTimeouts): Promise<HubDatabase> {
+  const hub = await openHubDatabase(config, { timeouts });
   if (config.loadDemo) {
     const progress = progressPrinter();
     const loaded = await loadDemoIfEmpty(hub.db, { onProgress: progress.update }).finally(progress.done);

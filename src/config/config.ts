@@ -22,6 +22,15 @@ export interface Config {
   readonly poolSize: number;
   /** Callers without a token may introspect the schema (`__schema`, `__type`); for development. `GRIDGRAPH_ANONYMOUS_INTROSPECTION`, default off. */
   readonly anonymousIntrospection: boolean;
+  // Deadlines and lifecycle (DESIGN §9).
+  /** While serving, the server cancels a hub statement that runs longer. `DATABASE_STATEMENT_TIMEOUT_MS`, default 5000. */
+  readonly hubStatementTimeoutMs: number;
+  /** While serving, the longest wait for a hub connection (pool queue plus connect). `DATABASE_ACQUIRE_TIMEOUT_MS`, default 2000. */
+  readonly hubAcquireTimeoutMs: number;
+  /** Every database wait of one GraphQL request ends by this long after it arrived. `REQUEST_TIMEOUT_MS`, default 10000. */
+  readonly requestTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are closed. `SHUTDOWN_DRAIN_MS`, default 10000. */
+  readonly shutdownDrainMs: number;
   /**
    * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
@@ -59,6 +68,10 @@ export function readConfig(env: Env = process.env): Config {
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    hubStatementTimeoutMs: readInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 1, 600_000),
+    hubAcquireTimeoutMs: readInteger(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 2000, 1, 600_000),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 10_000, 1, 600_000),
+    shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
     keycloak: readKeycloak(env),
     anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
     ...readRequestLimits(env),

@@ -33,10 +33,22 @@ export interface RequestOrigin {
   readonly clientAddress?: string;
 }
 
+/** A shared field answered from the last sync's copy because its sources were down: the answer's provenance for it. */
+export interface SyncedValue {
+  /** The field's path in the answer. */
+  readonly path: readonly (string | number)[];
+  /** The source the copy is from. */
+  readonly source: string;
+  /** When the sync copied it (ISO 8601). */
+  readonly syncedAt: string;
+}
+
 /** What every resolver gets: the services, the request's own loaders, and who is asking. */
 export interface GraphContext extends GraphServices, RequestOrigin {
   readonly loaders: Loaders;
   readonly access: RequestAccess;
+  /** Filled while resolving; sent as `extensions.syncedValues` (see syncedValuesPlugin). */
+  readonly syncedValues: SyncedValue[];
 }
 
 export function createGraphContext(services: GraphServices, viewer: Viewer, origin: RequestOrigin): GraphContext {
@@ -45,5 +57,6 @@ export function createGraphContext(services: GraphServices, viewer: Viewer, orig
     ...origin,
     loaders: createLoaders(services.db, viewer.scope, services.sourceTimeoutMs),
     access: createRequestAccess(services.db, viewer, services.recordVisibility),
+    syncedValues: [],
   };
 }

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { EntityKind, TableMapping } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkRow, GridRow, HubSchema, RegionRow, StandardAddressRow } from '../db/hub-schema.js';
-import { ErrorCode } from '../errors/error-code.js';
+import { withDeadline } from '../db/deadline.js';
+import { sourceUnavailable } from '../errors/database-unavailable.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
 import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
@@ -37,6 +38,8 @@ export interface PageAtAddress extends PageRequest {
 }
 
 export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTimeoutMs = 3000): Loaders {
+  // Every source's deadline in this request: SOURCE_TIMEOUT_MS from its start (see withinDeadline).
+  const sourceDeadline = Date.now() + sourceTimeoutMs;
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
   const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
@@ -63,7 +66,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
       let loader = facetLoaders.get(id);
       if (loader === undefined) {
         loader = new DataLoader(async (recordIds) => {
-          const facets = await withinTimeout(readFacets(source, mapping, recordIds), sourceTimeoutMs, source.connector.name);
+          const facets = await withinDeadline(source.connector.name, sourceDeadline, () => readFacets(source, mapping, recordIds));
           return recordIds.map((recordId) => facets.get(recordId) ?? null);
         });
         facetLoaders.set(id, loader);
@@ -75,7 +78,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
       let loader = facetWhereLoaders.get(id);
       if (loader === undefined) {
         loader = new DataLoader(async (values) => {
-          const facets = await withinTimeout(readFacetsWhere(source, mapping, column, values), sourceTimeoutMs, source.connector.name);
+          const facets = await withinDeadline(source.connector.name, sourceDeadline, () => readFacetsWhere(source, mapping, column, values));
           return values.map((value) => facets.get(value) ?? []);
         });
         facetWhereLoaders.set(id, loader);
@@ -92,19 +95,27 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
 
 /**
  * A live read from a department source, or SOURCE_UNAVAILABLE naming the source
- * when it fails or takes longer than the timeout: the rest of the response stands
- * (DESIGN §8). The cause stays in the server log, never in the answer.
+ * when it fails or is not done by the source's deadline: the rest of the
+ * response stands (DESIGN §8). The deadline is SOURCE_TIMEOUT_MS from the
+ * request's start and covers everything of that source in the request — pool
+ * wait, connect and every statement, however many levels of the document read
+ * from it — so a slow source delays an answer by at most its timeout in all,
+ * not by its timeout per level. It also reaches the source's pool
+ * (`withDeadline`), which gives up its wait and its statement then, so a slow
+ * or stalled source does not keep holding connections. The cause stays in the
+ * server log, never in the answer.
  */
-async function withinTimeout<T>(read: Promise<T>, ms: number, source: string): Promise<T> {
+async function withinDeadline<T>(source: string, deadline: number, read: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`no answer by the source's deadline`)), Math.max(0, deadline - Date.now()));
   });
   try {
-    return await Promise.race([read, timeout]);
+    return await Promise.race([withDeadline(deadline, read), timeout]);
   } catch (cause) {
-    if (process.env.NODE_ENV !== 'test') console.error(`[gridgraph] source ${source} unavailable:`, cause);
-    throw new GridgraphError(ErrorCode.SOURCE_UNAVAILABLE, `source ${source} is unavailable`, { source });
+    if (cause instanceof GridgraphError && cause.details.source === source) throw cause;
+    if (process.env.NODE_ENV !== 'test') console.error(`[gridgraph] source ${source} unavailable:`, cause instanceof Error ? cause.message : cause);
+    throw sourceUnavailable(source, cause);
   } finally {
     clearTimeout(timer);
   }

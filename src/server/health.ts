@@ -1,16 +1,27 @@
 import { type Router } from 'express';
 import express from 'express';
+import { withDeadline } from '../db/deadline.js';
 
-/** One dependency `/readyz` checks: the hub database, and later each source. */
+/** One dependency `/readyz` checks: the hub database, and each source. */
 export interface ReadinessCheck {
   readonly name: string;
+  /**
+   * Whether the hub is unready without it. Only the hub database is: with a
+   * source down the hub still answers everything else (DESIGN §8), and a load
+   * balancer must not pull it for one department.
+   */
+  readonly required: boolean;
   /** Resolves when the dependency answers; rejects otherwise. */
   check(): Promise<void>;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** `/healthz`: the process is alive. `/readyz`: every dependency answers within two seconds. */
+/**
+ * `/healthz`: the process is alive. `/readyz`: 200 when every required
+ * dependency (the hub database) answers within two seconds, else 503; the body
+ * lists every dependency's state either way.
+ */
 export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
@@ -20,7 +31,8 @@ export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
         try {
-          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          // The deadline also reaches the pool, so a stalled database does not keep the check's connection.
+          await withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => withTimeout(check(), CHECK_TIMEOUT_MS));
           return { name, ready: true };
         } catch {
           // The reason stays out of the answer: it could name a host.
@@ -28,7 +40,7 @@ export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
         }
       }),
     );
-    const ready = results.every((result) => result.ready);
+    const ready = results.every((result, i) => result.ready || !checks[i].required);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
   });
   return router;

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors/error-code.js';
+import { HUB_UNAVAILABLE, hubUnavailable } from '../errors/database-unavailable.js';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -21,6 +24,10 @@ import { readFieldRules } from '../access/classification.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { accessPlugin } from './access-plugin.js';
+import { listen } from './listen.js';
+import { requestDeadline } from './request-deadline.js';
+import { syncedValuesPlugin } from './synced-values-plugin.js';
+import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { findExistingGridCodes } from '../registry/grid-repository.js';
@@ -42,6 +49,10 @@ export interface ServerOptions {
   readonly port?: number;
   /** @default '0.0.0.0' */
   readonly host?: string;
+  /** Every database wait of one request ends by this long after its body was read (REQUEST_TIMEOUT_MS). @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** How long `close()` lets requests in flight finish before it closes their connections (SHUTDOWN_DRAIN_MS). @default 10000 */
+  readonly drainMs?: number;
   /** Checks bearer tokens: keycloak-connect against the production realm or the development realm (see auth-config.ts). */
   readonly verifier: TokenVerifier;
   /** Let callers without a token introspect the schema (`__schema`, `__type`): for development only. @default false */
@@ -58,7 +69,7 @@ export interface RunningServer {
   readonly url: string;
   /** The port it listens on (useful when it was asked for port 0). */
   readonly port: number;
-  /** Finishes in-flight requests, then stops. */
+  /** Stops accepting, lets requests in flight finish for at most `drainMs`, closes the connections left, then resolves. */
   close(): Promise<void>;
 }
 
@@ -82,23 +93,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Apollo indents answers by default; a dossier then goes out a third larger, to be parsed again by every client.
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), textInputPlugin(), costLimitPlugin(limits.cost), accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      textInputPlugin(),
+      costLimitPlugin(limits.cost),
+      accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false }),
+      unavailablePlugin(),
+      syncedValuesPlugin(),
+    ],
+    // The serve command owns the signals: Apollo's own handlers would race it and re-raise the signal (issue 15: Ctrl-C never exited).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const sources = options.sources ?? [];
-  const services: GraphServices = {
+  const base: Omit<GraphServices, 'ids'> = {
     db: options.db,
     addressResolver: new AddressResolver(options.db),
     connectors: options.connectors ?? [],
     sources: new Map(sources.map((source) => [source.connector.name, source])),
     sourceTimeoutMs: options.sourceTimeoutMs ?? 3000,
-    ids: new OpaqueIds(await loadHubSecret(options.db, GLOBAL_ID_SECRET)),
     recordVisibility: recordVisibility(readFieldRules(schema), options.connectors ?? []),
   };
+  // The key of ids and cursors is the hub's own data: read when first needed, so
+  // a hub database that is down at start delays nothing but answers 503 until it is back.
+  let services: GraphServices | undefined;
+  const servicesReady = async (): Promise<GraphServices> => {
+    if (services !== undefined) return services;
+    const secret = await loadHubSecret(options.db, GLOBAL_ID_SECRET).catch((error: unknown) => {
+      throw new GraphQLError(hubUnavailable(error).message, { extensions: { code: ErrorCode.INTERNAL, reason: HUB_UNAVAILABLE, http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } } });
+    });
+    return (services ??= { ...base, ids: new OpaqueIds(secret) });
+  };
+  await servicesReady().catch(() => undefined);
 
   const checks: ReadinessCheck[] = [
-    { name: 'hub', check: async () => void (await sql`select 1`.execute(options.db)) },
-    ...sources.map((source) => ({ name: source.connector.name, check: async () => void (await sql`select 1`.execute(source.db)) })),
+    { name: 'hub', required: true, check: async () => void (await sql`select 1`.execute(options.db)) },
+    ...sources.map((source) => ({ name: source.connector.name, required: false, check: async () => void (await sql`select 1`.execute(source.db)) })),
   ];
   app.use(healthRoutes(checks));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
@@ -116,19 +148,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     graphqlBody(),
     ...(options.trustedDocuments === undefined ? [] : [trustedDocumentsGate(options.trustedDocuments)]),
     operationGate(limits),
+    // Right before Apollo: the deadline's async context does not survive the body parser.
+    requestDeadline(options.requestTimeoutMs ?? 10_000),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
-        createGraphContext(services, viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
+        createGraphContext(await servicesReady(), viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
     }),
   );
   // Transport errors (unreadable bodies, unknown routes) answer as GraphQL-shaped JSON, never Express's HTML page.
   app.use(notFound(GRAPHQL_PATH));
   app.use(transportErrorHandler());
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', resolve);
-  });
+  try {
+    await listen(httpServer, options.port ?? 4000, options.host ?? '0.0.0.0');
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://localhost:${port}${GRAPHQL_PATH}`,

@@ -1,13 +1,14 @@
 import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
 import { badUserInput } from '../errors/gridgraph-error.js';
-import { openSourceDatabase, type SourceDatabase } from './source-database.js';
+import { openSourceDatabase, type SourceDatabase, type SourceOptions } from './source-database.js';
 
 /** Opens the named connectors' sources (all when `names` is empty); an unknown name is an error that lists the known ones. */
 export async function openSources(
   connectors: readonly Connector[],
   config: Pick<Config, 'dataDir'>,
   names: readonly string[] = [],
+  options: SourceOptions = {},
 ): Promise<SourceDatabase[]> {
   const unknown = names.filter((name) => !connectors.some((c) => c.name === name));
   if (unknown.length > 0) {
@@ -16,7 +17,7 @@ export async function openSources(
   const chosen = names.length === 0 ? connectors : connectors.filter((c) => names.includes(c.name));
   const opened: SourceDatabase[] = [];
   try {
-    for (const connector of chosen) opened.push(await openSourceDatabase(connector, config));
+    for (const connector of chosen) opened.push(await openSourceDatabase(connector, config, process.env, options));
   } catch (error) {
     await Promise.all(opened.map((source) => source.close()));
     throw error;

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
 import { createKysely } from '../db/hub-database.js';
 import { EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { sourceUnavailable } from '../errors/database-unavailable.js';
 
 /** A connection to one department's database. */
 export interface SourceDatabase {
@@ -11,7 +12,23 @@ export interface SourceDatabase {
   readonly db: Kysely<any>;
   /** Where it lives, for logs (never credentials). */
   readonly description: string;
+  /** The URL its pool connects to: for tests and benchmarks that put a proxy in between. */
+  readonly connectionUrl: string;
   close(): Promise<void>;
+}
+
+/** Connections to a source on a server. */
+export const SOURCE_POOL_SIZE = 5;
+
+/** How one source's pool is opened. */
+export interface SourceOptions {
+  /** PGlite in memory instead of the data folder (tests). */
+  readonly inMemory?: boolean;
+  /**
+   * While serving: SOURCE_TIMEOUT_MS, the longest a source may take for anything
+   * (pool wait, connect, statement). Unset for batch work (sync), whose scans are long.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -22,23 +39,39 @@ export async function openSourceDatabase(
   connector: Connector,
   config: Pick<Config, 'dataDir'>,
   env: Record<string, string | undefined> = process.env,
-  options: { inMemory?: boolean } = {},
+  options: SourceOptions = {},
 ): Promise<SourceDatabase> {
   const url = env[connector.urlVariable]?.trim();
   if (url) {
-    const db = createKysely<any>(url, 5);
+    const db = createSourceKysely(connector, url, SOURCE_POOL_SIZE, options.timeoutMs);
     const parsed = new URL(url);
-    return { connector, db, description: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, close: () => db.destroy() };
+    return { connector, db, connectionUrl: url, description: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, close: () => db.destroy() };
   }
   const embedded = await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, `source-${connector.name}`);
-  const db = createKysely<any>(embedded.url, EMBEDDED_POOL_SIZE);
+  const db = createSourceKysely(connector, embedded.url, EMBEDDED_POOL_SIZE, options.timeoutMs);
   return {
     connector,
     db,
+    connectionUrl: embedded.url,
     description: `embedded source-${connector.name}`,
     async close() {
       await db.destroy();
       await embedded.close();
     },
   };
+}
+
+/**
+ * A Kysely instance over a source's database whose failures name the source
+ * (SOURCE_UNAVAILABLE). With `timeoutMs`, the pool wait and connect are bounded
+ * by it and the server cancels statements that outlast it.
+ */
+export function createSourceKysely(connector: Connector, url: string, poolSize: number, timeoutMs?: number): Kysely<any> {
+  return createKysely<any>(url, {
+    max: poolSize,
+    acquireTimeoutMs: timeoutMs,
+    statementTimeoutMs: timeoutMs,
+    unavailable: (cause) => sourceUnavailable(connector.name, cause),
+    label: `source ${connector.name}`,
+  });
 }

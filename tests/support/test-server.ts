@@ -40,7 +40,7 @@ export interface TestServer {
 
 /** With `sources`, those connectors' test databases are served too (filled and synced by the caller). */
 export async function startTestServer(
-  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean } & Pick<ServerOptions, 'operationLimits' | 'trustedDocuments'> = {},
+  options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean; requestTimeoutMs?: number } & Pick<ServerOptions, 'operationLimits' | 'trustedDocuments'> = {},
 ): Promise<TestServer> {
   const hub = options.hub ?? (await createTestHub());
   if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
@@ -52,6 +52,7 @@ export async function startTestServer(
     sourceTimeoutMs: options.sourceTimeoutMs,
     operationLimits: options.operationLimits,
     trustedDocuments: options.trustedDocuments,
+    requestTimeoutMs: options.requestTimeoutMs,
     port: 0,
     host: '127.0.0.1',
     verifier: realm.verifier,

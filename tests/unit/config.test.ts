@@ -29,4 +29,13 @@ describe('configuration', () => {
     expect(() => readConfig({ GRAPHQL_MAX_ALIASES: '0' })).toThrow('GRAPHQL_MAX_ALIASES: expected a whole number from 1 to 1000000, got "0"');
     expect(() => readConfig({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow(/^GRAPHQL_MAX_TOKENS/);
   });
+
+  it('has deadlines and a drain time, each checked and named when wrong', () => {
+    expect(readConfig({})).toMatchObject({ sourceTimeoutMs: 3000, hubStatementTimeoutMs: 5000, hubAcquireTimeoutMs: 2000, requestTimeoutMs: 10_000, shutdownDrainMs: 10_000 });
+    expect(readConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '750', SHUTDOWN_DRAIN_MS: '0' })).toMatchObject({ hubStatementTimeoutMs: 750, shutdownDrainMs: 0 });
+    expect(() => readConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow('DATABASE_STATEMENT_TIMEOUT_MS: expected a whole number from 1 to 600000, got "0"');
+    expect(() => readConfig({ DATABASE_ACQUIRE_TIMEOUT_MS: '2s' })).toThrow(/^DATABASE_ACQUIRE_TIMEOUT_MS: /);
+    expect(() => readConfig({ REQUEST_TIMEOUT_MS: '-1' })).toThrow(/^REQUEST_TIMEOUT_MS: /);
+    expect(() => readConfig({ SHUTDOWN_DRAIN_MS: 'soon' })).toThrow(/^SHUTDOWN_DRAIN_MS: /);
+  });
 });

@@ -1,3 +1,4 @@
+import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import type { Connector, EntityKind } from '../../connectors/connector.js';
 import { CONFLICT_FIELDS, EVENT_STAGES } from '../../connectors/shared-fields.js';
 import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
@@ -39,10 +40,11 @@ async function facetsOf(entity: EntityRef, fields: readonly string[], context: G
   return facets;
 }
 
-/** The same, keeping what the sources that answered gave, and the first failure. */
+/** The same, keeping what the sources that answered gave, the first failure, and the records whose source failed. */
 async function settledFacetsOf(entity: EntityRef, fields: readonly string[], context: GraphContext) {
+  const records = await recordsOf(entity, context);
   const settled = await Promise.allSettled(
-    (await recordsOf(entity, context)).map(async (record) => {
+    records.map(async (record) => {
       const source = context.sources.get(record.source);
       const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
       if (source === undefined || mapping === undefined || !fields.some((field) => field in mapping.facet.fields)) return null;
@@ -51,19 +53,28 @@ async function settledFacetsOf(entity: EntityRef, fields: readonly string[], con
   );
   const facets = settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== null ? [result.value] : []));
   const unavailable = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason as unknown;
-  return { facets, unavailable };
+  const unavailableRecords = records.filter((_, i) => settled[i].status === 'rejected');
+  return { facets, unavailable, unavailableRecords };
 }
 
 /**
  * A shared field: the first value a source gives, in precedence order. A source
- * that is down is skipped for the next one; only when no source that answered
- * has a value does its unavailability show (DESIGN §8: partial data).
+ * that is down is skipped for the next one. When no source that answered has a
+ * value but one that is down had one at the last sync, that synced copy stands
+ * in (DESIGN §8, issue 15: partial data as full as it can honestly be), and the
+ * answer says so: `extensions.syncedValues` names the field's path, the source
+ * and when it was synced. Only when there is no copy either does the
+ * unavailability show.
  */
-async function sharedValue(entity: EntityRef, field: string, context: GraphContext): Promise<string | null> {
-  const { facets, unavailable } = await settledFacetsOf(entity, [field], context);
+async function sharedValue(entity: EntityRef, field: string, context: GraphContext, info: GraphQLResolveInfo): Promise<string | null> {
+  const { facets, unavailable, unavailableRecords } = await settledFacetsOf(entity, [field], context);
   for (const facet of facets) if (facet[field]) return facet[field];
-  if (unavailable !== undefined) throw unavailable;
-  return null;
+  if (unavailable === undefined) return null;
+  // The synced copy names its source: only a record the caller may know of stands in.
+  const synced = unavailableRecords.find((record) => record.shared?.[field] && context.access.mayKnowRecord(record));
+  if (synced === undefined) throw unavailable;
+  context.syncedValues.push({ path: responsePathAsArray(info.path), source: synced.source, syncedAt: synced.synced_at.toISOString() });
+  return synced.shared![field];
 }
 
 /** Where it is: the first record, in precedence order, whose address resolved. */
@@ -199,8 +210,8 @@ export const entityResolvers: Resolvers = {
       const check = checkIdNumber(person.key);
       return check.valid ? check.gender : 'MALE';
     },
-    name: (person, _, context) => sharedValue(person, 'name', context),
-    phone: (person, _, context) => sharedValue(person, 'phone', context),
+    name: (person, _, context, info) => sharedValue(person, 'name', context, info),
+    phone: (person, _, context, info) => sharedValue(person, 'phone', context, info),
     residence: (person, _, context) => addressOf(person, context),
     records: common.records,
     organizations: (person, _, context) => linked(person, 'to', 'ORGANIZATION', context),
@@ -210,9 +221,9 @@ export const entityResolvers: Resolvers = {
   Organization: {
     id: (organization, _, { ids }) => ids.id('Organization', organization.key),
     creditCode: (organization) => organization.key,
-    name: (organization, _, context) => sharedValue(organization, 'name', context),
-    kind: (organization, _, context) => sharedValue(organization, 'kind', context),
-    status: (organization, _, context) => sharedValue(organization, 'status', context),
+    name: (organization, _, context, info) => sharedValue(organization, 'name', context, info),
+    kind: (organization, _, context, info) => sharedValue(organization, 'kind', context, info),
+    status: (organization, _, context, info) => sharedValue(organization, 'status', context, info),
     address: common.address,
     legalRepresentative: async (organization, _, context) =>
       (await linked(organization, 'from', 'PERSON', context)).find((link) => link.role === 'LEGAL_REPRESENTATIVE')?.entity ?? null,
@@ -224,8 +235,8 @@ export const entityResolvers: Resolvers = {
   Event: {
     id: (event, _, { ids }) => ids.id('Event', event.key),
     key: (event) => event.key,
-    category: (event, _, context) => sharedValue(event, 'category', context),
-    description: (event, _, context) => sharedValue(event, 'description', context),
+    category: (event, _, context, info) => sharedValue(event, 'category', context, info),
+    description: (event, _, context, info) => sharedValue(event, 'description', context, info),
     address: common.address,
     timeline: async (event, _, context) => timelineOf(await facetsOf(event, EVENT_STAGES, context)),
     durations: async (event, _, context) => {
@@ -345,8 +356,8 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
         Object.assign(resolvers[type], {
           id: (object: EntityRef, _: unknown, { ids }: GraphContext) => ids.id(type, object.key),
           key: (object: EntityRef) => object.key,
-          kind: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'kind', context),
-          name: (object: EntityRef, _: unknown, context: GraphContext) => sharedValue(object, 'name', context),
+          kind: (object: EntityRef, _: unknown, context: GraphContext, info: GraphQLResolveInfo) => sharedValue(object, 'kind', context, info),
+          name: (object: EntityRef, _: unknown, context: GraphContext, info: GraphQLResolveInfo) => sharedValue(object, 'name', context, info),
           address: common.address,
           records: common.records,
         });
