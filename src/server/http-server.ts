@@ -3,8 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../errors/error-code.js';
-import { HUB_UNAVAILABLE, hubUnavailable } from '../errors/database-unavailable.js';
+import { hubUnavailable } from '../errors/database-unavailable.js';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -122,7 +121,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const servicesReady = async (): Promise<GraphServices> => {
     if (services !== undefined) return services;
     const secret = await loadHubSecret(options.db, GLOBAL_ID_SECRET).catch((error: unknown) => {
-      throw new GraphQLError(hubUnavailable(error).message, { extensions: { code: ErrorCode.INTERNAL, reason: HUB_UNAVAILABLE, http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } } });
+      const unavailable = hubUnavailable(error);
+      // Thrown while the context is made: Apollo takes the status from the GraphQLError, formatError the rest from the original.
+      throw new GraphQLError(unavailable.message, { originalError: unavailable, extensions: { http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } } });
     });
     return (services ??= { ...base, ids: new OpaqueIds(secret) });
   };
