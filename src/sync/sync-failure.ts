@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors/error-code.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
 
 /** Network errors that mean the source is not there (or not answering), not that a statement is wrong. */
@@ -16,7 +17,12 @@ export interface SyncFailure {
  * SQLSTATE, an expected error by its own message.
  */
 export function describeSyncFailure(error: unknown): SyncFailure {
-  if (error instanceof GridgraphError) return { unreachable: false, message: error.message };
+  if (error instanceof GridgraphError) {
+    if (error.code !== ErrorCode.SOURCE_UNAVAILABLE) return { unreachable: false, message: error.message };
+    // The pool's "source X is unavailable" (src/db/guarded-pool.ts): the driver's error beneath it says why.
+    const cause = (error as { cause?: unknown }).cause;
+    return { unreachable: true, message: cause === undefined ? 'source unreachable' : describeSyncFailure(cause).message };
+  }
   if (error instanceof Error && error.name === 'SyncStopped') return { unreachable: false, message: error.message };
   const code = errorCode(error);
   if (code !== undefined && UNREACHABLE.has(code)) return { unreachable: true, message: `source unreachable (${code})` };

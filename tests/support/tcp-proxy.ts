@@ -40,10 +40,17 @@ interface Pair {
   dead: boolean;
 }
 
-/** Starts a proxy on a free loopback port in front of the server `targetUrl` names. */
+/**
+ * Starts a proxy on a free loopback port in front of the server `targetUrl`
+ * names: a host and port, or (libpq's form, as the embedded databases are
+ * reached) a socket folder in the `host` parameter.
+ */
 export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
-  const targetPort = Number(target.port || 5432);
+  const targetPort = Number(target.searchParams.get('port') ?? target.port ?? 5432) || 5432;
+  const socketDir = target.searchParams.get('host');
+  const connectTarget = () =>
+    socketDir?.startsWith('/') ? net.connect({ path: `${socketDir}/.s.PGSQL.${targetPort}` }) : net.connect({ host: target.hostname, port: targetPort });
   const pairs = new Set<Pair>();
   let mode: ProxyMode = 'pass';
   let delayMs = 0;
@@ -56,7 +63,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   };
   const proxy = net.createServer((client) => {
     if (mode === 'cut') return void client.destroy();
-    const server = net.connect({ host: target.hostname, port: targetPort });
+    const server = connectTarget();
     const pair: Pair = { client, server, dead: mode === 'stall' };
     pairs.add(pair);
     client.on('data', (chunk) => {
@@ -85,6 +92,8 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const url = new URL(targetUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
+  url.searchParams.delete('host');
+  url.searchParams.delete('port');
   return {
     url: url.toString(),
     port,
