@@ -17,12 +17,17 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+/** Where each source table's sync is, for `/readyz`'s body (no personal data: tables, outcomes, times, lags). */
+export type SyncSummary = () => Promise<readonly object[]>;
+
 /**
  * `/healthz`: the process is alive. `/readyz`: 200 when every required
  * dependency (the hub database) answers within two seconds, else 503; the body
- * lists every dependency's state either way.
+ * lists every dependency's state either way, and each table's sync when
+ * `syncSummary` is given (left out if it cannot be read in time: it never
+ * decides readiness).
  */
-export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
+export function healthRoutes(checks: readonly ReadinessCheck[], syncSummary?: SyncSummary): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -41,7 +46,8 @@ export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
       }),
     );
     const ready = results.every((result, i) => result.ready || !checks[i].required);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+    const sync = syncSummary === undefined ? undefined : await withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => withTimeout(syncSummary(), CHECK_TIMEOUT_MS)).catch(() => undefined);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results, ...(sync === undefined ? {} : { sync }) });
   });
   return router;
 }

@@ -22,6 +22,7 @@ import { recordVisibility } from '../access/record-visibility.js';
 import { readFieldRules } from '../access/classification.js';
 import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { readSyncStatus } from '../sync/sync-status.js';
 import { accessPlugin } from './access-plugin.js';
 import { listen } from './listen.js';
 import { requestDeadline } from './request-deadline.js';
@@ -133,7 +134,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { name: 'hub', required: true, check: async () => void (await sql`select 1`.execute(options.db)) },
     ...sources.map((source) => ({ name: source.connector.name, required: false, check: async () => void (await sql`select 1`.execute(source.db)) })),
   ];
-  app.use(healthRoutes(checks));
+  const syncSummary = async () =>
+    (await readSyncStatus(options.db, base.connectors, base.sources, { timeoutMs: 1_500 })).map((table) => ({
+      source: table.source,
+      table: table.table,
+      outcome: table.lastRun?.outcome ?? null,
+      lastSuccessAt: table.lastSuccess?.finishedAt ?? null,
+      failuresSinceSuccess: table.failuresSinceSuccess,
+      lagSeconds: table.lagSeconds,
+    }));
+  app.use(healthRoutes(checks, sources.length === 0 ? undefined : syncSummary));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get(GRAPHQL_PATH, (req, res, next) => {
     // A browser asking for the page gets GraphiQL; a GET with a query is a GraphQL request.

@@ -93,6 +93,15 @@ describe(`the steward's sync status and worklist (${testDatabaseKind})`, () => {
     }]);
   });
 
+  it('/readyz carries the same, without a token: each table\'s outcome, last success and lag', async () => {
+    const response = await fetch(`${new URL(t.server.url).origin}/readyz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { sync: { source: string; table: string; outcome: string; lastSuccessAt: string; failuresSinceSuccess: number; lagSeconds: number }[] };
+    expect(body.sync).toEqual([
+      { source: 'patrols', table: 'XC_D', outcome: 'SUCCEEDED', lastSuccessAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), failuresSinceSuccess: 0, lagSeconds: 3600 },
+    ]);
+  });
+
   it('dataQuality counts the garbage', async () => {
     const { data } = await t.query(`{ dataQuality(source: "patrols") { tables { badChangeValues invalidRecordIds duplicateRecordIds invalidDates { field count } addressesUnmatched } } }`, {}, steward);
     expect(data.dataQuality.tables).toEqual([{ badChangeValues: 1, invalidRecordIds: 1, duplicateRecordIds: 1, invalidDates: [{ field: 'checkedOn', count: 1 }], addressesUnmatched: 1 }]);
