@@ -1,4 +1,4 @@
-import type { Connector, TableMapping } from '../connectors/connector.js';
+import { type Connector, ENTITY_TYPE_NAMES, type TableMapping } from '../connectors/connector.js';
 import type { FieldRule } from './classification.js';
 import { decide } from './policy.js';
 import type { Viewer } from './viewer.js';
@@ -17,10 +17,9 @@ export interface RecordVisibility {
   visibleTables(viewer: Viewer): RecordOrigin[];
 }
 
-const ENTITY_TYPES = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' } as const;
 
 function facetCoordinate(mapping: TableMapping): string | undefined {
-  const type = mapping.entity === 'OBJECT' ? mapping.objectType : ENTITY_TYPES[mapping.entity];
+  const type = mapping.entity === 'OBJECT' ? mapping.objectType : ENTITY_TYPE_NAMES[mapping.entity];
   return type === undefined ? undefined : `${type}.${mapping.facet.field}`;
 }
 

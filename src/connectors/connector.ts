@@ -40,6 +40,9 @@ export interface Connector {
 /** The kinds of entity a source record can stand for (人、组织、事、物). */
 export type EntityKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
 
+/** The GraphQL type of each kind of entity; objects take theirs from their table's mapping (`objectType`). */
+export const ENTITY_TYPE_NAMES: Readonly<Record<Exclude<EntityKind, 'OBJECT'>, string>> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
+
 /** How a record's natural key is checked: GB 11643, GB 32100, or as the source's own id. */
 export type KeyKind = 'ID_NUMBER' | 'CREDIT_CODE' | 'SOURCE_ID';
 

@@ -1,16 +1,14 @@
 import { VALUE_OF } from '../access/value-of.js';
-import type { EntityKind } from '../connectors/connector.js';
+import { ENTITY_TYPE_NAMES, type EntityKind } from '../connectors/connector.js';
 import type { EntityRef } from './parents.js';
 
-/** The GraphQL type whose fields an entity kind's shared values and key belong to; objects have no one type. */
-const FIELD_TYPE: Readonly<Record<EntityKind, string | undefined>> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event', OBJECT: undefined };
 
 /** The field holding each entity kind's natural key. */
 const KEY_FIELD: Readonly<Record<EntityKind, string>> = { PERSON: 'idNumber', ORGANIZATION: 'creditCode', EVENT: 'key', OBJECT: 'key' };
 
-/** `Person.name`, or a coordinate no rule has (withheld) where the kind has no one type. */
+/** `Person.name`; objects have no one type, so theirs is a coordinate no rule has (withheld). */
 function coordinateOf(kind: EntityKind, field: string): string {
-  return `${FIELD_TYPE[kind] ?? 'RegisteredObject'}.${field}`;
+  return `${kind === 'OBJECT' ? 'RegisteredObject' : ENTITY_TYPE_NAMES[kind]}.${field}`;
 }
 
 /** One source's value of an entity's shared field (a `SourceValue`): shown as that field of the entity is. */

@@ -1,5 +1,5 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
-import type { Connector, EntityKind } from '../../connectors/connector.js';
+import { type Connector, ENTITY_TYPE_NAMES, type EntityKind } from '../../connectors/connector.js';
 import { CONFLICT_FIELDS, EVENT_STAGES } from '../../connectors/shared-fields.js';
 import type { CrosswalkRow, RegionRow } from '../../db/hub-schema.js';
 import { divisionPrefix } from '../../registry/division.js';
@@ -14,8 +14,6 @@ import { CreditCodeScalar, IdNumberScalar } from '../scalars.js';
 import { ENTITY } from '../../access/enforce.js';
 import { sourceValue } from '../source-value.js';
 
-/** The GraphQL type of each kind of entity; objects take theirs from their table's mapping. */
-const TYPE_OF: Record<Exclude<EntityKind, 'OBJECT'>, string> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
 
 const ref = (kind: EntityKind, key: string): EntityRef => ({ kind, key });
 
@@ -300,7 +298,7 @@ async function objectTypeOf(object: EntityRef, context: GraphContext): Promise<s
 /** How `node(id:)` finds each entity type, added to the place finders. */
 export function entityFinders(connectors: readonly Connector[]): Record<string, (key: string, context: GraphContext) => Promise<object | null>> {
   const finders: Record<string, (key: string, context: GraphContext) => Promise<object | null>> = {};
-  for (const [kind, type] of Object.entries(TYPE_OF)) finders[type] = (key, context) => existing(kind as EntityKind, key, context);
+  for (const [kind, type] of Object.entries(ENTITY_TYPE_NAMES)) finders[type] = (key, context) => existing(kind as EntityKind, key, context);
   for (const type of new Set(connectors.flatMap((c) => c.tables.flatMap((t) => (t.objectType ? [t.objectType] : []))))) {
     finders[type] = async (key, context) => {
       const object = await existing('OBJECT', key, context);
@@ -321,7 +319,7 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
   const resolvers: Record<string, Record<string, Field>> = {};
   for (const connector of connectors) {
     for (const mapping of connector.tables) {
-      const type = mapping.entity === 'OBJECT' ? mapping.objectType! : TYPE_OF[mapping.entity];
+      const type = mapping.entity === 'OBJECT' ? mapping.objectType! : ENTITY_TYPE_NAMES[mapping.entity];
       resolvers[type] ??= {};
       resolvers[type][mapping.facet.field] = async (entity, _, context) => {
         const source = context.sources.get(connector.name);
