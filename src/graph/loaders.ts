@@ -8,7 +8,7 @@ import { GridgraphError } from '../errors/gridgraph-error.js';
 import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import type { AreaScope } from '../access/viewer.js';
-import { type EntityPage, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../sync/crosswalk-repository.js';
+import { type EntityPage, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../crosswalk/entity-queries.js';
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';

@@ -6,7 +6,7 @@ import type { Connection, Edge } from '../connection.js';
 import type { ResolvedText } from '../../address/address-resolver.js';
 import type { ChainStatus } from '../../audit/audit-log.js';
 import type { SyncStatusOfTable } from '../../sync/sync-status.js';
-import type { WorklistRecord } from '../../sync/quality-records.js';
+import type { WorklistRecord } from '../../crosswalk/quality-records.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1539,6 +1539,10 @@ export type FiltersDirectiveArgs = {
 
 export type FiltersDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = FiltersDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type InAreaDirectiveArgs = { };
+
+export type InAreaDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = InAreaDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type KeyDirectiveArgs = {
   fields: Scalars['String']['input'];
   resolvable?: Maybe<Scalars['Boolean']['input']>;
@@ -2290,6 +2294,7 @@ export type Resolvers<ContextType = GraphContext> = {
 export type DirectiveResolvers<ContextType = GraphContext> = {
   classified?: ClassifiedDirectiveResolver<any, any, ContextType>;
   filters?: FiltersDirectiveResolver<any, any, ContextType>;
+  inArea?: InAreaDirectiveResolver<any, any, ContextType>;
   key?: KeyDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   valueOfField?: ValueOfFieldDirectiveResolver<any, any, ContextType>;

@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
-import { addressScopeSql } from '../access/row-scope.js';
-import type { AreaScope } from '../access/viewer.js';
+import { addressScopeSql, type AreaScope } from '../registry/area.js';
 import type { Connector, TableMapping } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
