@@ -1,7 +1,4 @@
-import type { StandardAddressRow } from '../db/hub-schema.js';
-
-/** The kinds of entity (人、组织、事、物), as the crosswalk names them. */
-export type SubjectKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+import type { EntityKind, StandardAddressRow } from '../db/hub-schema.js';
 
 /**
  * What access needs to know about a value the graph resolved: which entity it
@@ -11,7 +8,7 @@ export type SubjectKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
  */
 export interface Subject {
   /** The entity the value is or describes: named in the audit; decides the value's area. */
-  readonly entity?: { readonly kind: SubjectKind; readonly key: string };
+  readonly entity?: { readonly kind: EntityKind; readonly key: string };
   /** The address the value is or hangs off (a door plate's): decides its area. */
   readonly address?: Pick<StandardAddressRow, 'code' | 'grid_code' | 'division_code'>;
   /** The source that owns the value's fields where they name no department: an event's or object's source, the source that stated a link. */

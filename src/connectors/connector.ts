@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StandardAddressRow } from '../db/hub-schema.js';
+import type { EntityKind, StandardAddressRow } from '../db/hub-schema.js';
 import type { ChangeValueFormat, LocalTimeFormat } from '../sources/local-time.js';
 
 /**
@@ -37,8 +37,7 @@ export interface Connector {
   readonly utcOffset?: string;
 }
 
-/** The kinds of entity a source record can stand for (人、组织、事、物). */
-export type EntityKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+export type { EntityKind };
 
 /** The GraphQL type of each kind of entity; objects take theirs from their table's mapping (`objectType`). */
 export const ENTITY_TYPE_NAMES: Readonly<Record<Exclude<EntityKind, 'OBJECT'>, string>> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };

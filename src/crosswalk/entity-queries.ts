@@ -1,7 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { EntityKind } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
-import { addressScopeSql, type AreaScope } from '../registry/area.js';
+import { addressCodesIn, addressTreeCodes } from '../registry/address-repository.js';
+import type { AreaScope } from '../registry/area.js';
 
 /**
  * How the graph reads the crosswalk: an entity's records, the entities at an
@@ -17,8 +18,8 @@ import { addressScopeSql, type AreaScope } from '../registry/area.js';
 export function entityScopeSql(scope: AreaScope, kind: EntityKind): RawBuilder<boolean> {
   if (scope.everywhere) return sql<boolean>`true`;
   return sql<boolean>`entity_key in (
-    select scoped.entity_key from crosswalk scoped join standard_address on standard_address.code = scoped.address_code
-    where scoped.entity_kind = ${kind} and not scoped.deleted and ${addressScopeSql(scope)})`;
+    select scoped.entity_key from crosswalk scoped
+    where scoped.entity_kind = ${kind} and not scoped.deleted and scoped.address_code in (${addressCodesIn(scope)}))`;
 }
 
 /** Which of the given entities are in the area: one statement. */
@@ -26,9 +27,9 @@ export async function findEntitiesInScope(db: Kysely<HubSchema>, scope: AreaScop
   if (scope.everywhere) return new Set(keys);
   if (keys.length === 0) return new Set();
   const { rows } = await sql<{ entity_key: string }>`
-    select distinct crosswalk.entity_key from crosswalk join standard_address on standard_address.code = crosswalk.address_code
-    where crosswalk.entity_kind = ${kind} and crosswalk.entity_key in (${sql.join(keys)}) and not crosswalk.deleted
-      and ${addressScopeSql(scope)}`.execute(db);
+    select distinct entity_key from crosswalk
+    where entity_kind = ${kind} and entity_key in (${sql.join(keys)}) and not deleted
+      and address_code in (${addressCodesIn(scope)})`.execute(db);
   return new Set(rows.map((row) => row.entity_key));
 }
 
@@ -53,22 +54,6 @@ export async function findRecordsOfEntities(
     .orderBy('source')
     .orderBy('record_id')
     .execute();
-}
-
-/**
- * Which addresses a list of entities at an address covers: the address alone
- * (already in the caller's area, or the list would not be asked for), or it and
- * everything below it that lies in the caller's area.
- */
-function addressTree(code: string, includeDescendants: boolean, scope: AreaScope) {
-  if (!includeDescendants) return sql`${code}`;
-  // Doors hold buildings, buildings hold rooms: two levels below at most. One
-  // indexed branch per level: an OR across them would scan the whole registry.
-  const inScope = addressScopeSql(scope);
-  return sql`select code from standard_address where code = ${code} and ${inScope}
-             union all select code from standard_address where parent_code = ${code} and ${inScope}
-             union all select standard_address.code from standard_address join standard_address building on standard_address.parent_code = building.code
-                       where building.parent_code = ${code} and ${inScope}`;
 }
 
 /** One list asked of an address: a kind, and where its page starts and how long it is. */
@@ -104,7 +89,7 @@ export async function pageEntitiesAt(
     with keys as (
       select distinct entity_kind, entity_key from crosswalk
       where entity_kind in (${sql.join(pages.map((page) => page.kind))}) and not deleted and entity_key is not null
-        and address_code in (${addressTree(addressCode, includeDescendants, scope)})),
+        and address_code in (${addressTreeCodes(addressCode, includeDescendants, scope)})),
     wanted (kind, after, page_size) as (values ${wanted}),
     ranked as (
       select keys.entity_kind, keys.entity_key, wanted.page_size,
@@ -151,7 +136,7 @@ export async function countEntityKeysAt(
   const { rows } = await sql<{ count: string }>`
     select count(distinct entity_key) as count from crosswalk
     where entity_kind = ${kind} and not deleted and entity_key is not null
-      and address_code in (${addressTree(addressCode, includeDescendants, scope)})`.execute(db);
+      and address_code in (${addressTreeCodes(addressCode, includeDescendants, scope)})`.execute(db);
   return Number(rows[0].count);
 }
 
@@ -213,9 +198,8 @@ export async function countListedIn(
     select count(distinct listed.entity_key) as count from crosswalk listed
     where listed.source = ${listing.source} and listed.source_table = ${listing.table} and not listed.deleted
       and listed.entity_key in (
-        select placed.entity_key from crosswalk placed join standard_address on standard_address.code = placed.address_code
-        where placed.entity_kind = ${listing.kind} and not placed.deleted
-          and standard_address.division_code like ${`${divisionPrefix}%`} and ${addressScopeSql(scope)})`.execute(db);
+        select placed.entity_key from crosswalk placed
+        where placed.entity_kind = ${listing.kind} and not placed.deleted and placed.address_code in (${addressCodesIn(scope, divisionPrefix)}))`.execute(db);
   return Number(rows[0].count);
 }
 

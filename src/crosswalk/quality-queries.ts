@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { EntityKind } from '../connectors/connector.js';
 import type { CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 import { type AreaScope } from '../registry/area.js';
-import { countTableIssues } from '../sync/sync-state-repository.js';
+import { countTableIssues } from './sync-state-repository.js';
 import { entityScopeSql } from './entity-queries.js';
 
 /** The quality figures the crosswalk gives the data steward: counts per table and conflicts between sources. */

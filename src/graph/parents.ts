@@ -36,11 +36,6 @@ export interface EntityRef {
   readonly inArea?: boolean;
 }
 
-/** An entity of a kind that no one source owns (a person, an organization). */
-export function sharedEntity(kind: 'PERSON' | 'ORGANIZATION', key: string, inArea = false): EntityRef {
-  return { kind, key, owner: undefined, inArea };
-}
-
 /** An entity in a role, as a link names it (a party to an event, an organization's legal representative). */
 export interface RoleOf {
   role: string;

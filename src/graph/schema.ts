@@ -9,6 +9,7 @@ import { entityFinders, entityResolvers } from './resolvers/entity-resolvers.js'
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
 import { enforceAccess } from '../access/enforce.js';
+import { provenanceExtensions } from './provenance-fields.js';
 import { graphSubjects } from './subjects.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { qualityResolvers } from './resolvers/quality-resolvers.js';
@@ -28,7 +29,7 @@ function readTypeDefs(): string[] {
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   const schema = makeExecutableSchema({
-    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
+    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== ''), ...provenanceExtensions(connectors)],
     resolvers: [
       nodeResolversFor(entityFinders(connectors)),
       placeResolvers,

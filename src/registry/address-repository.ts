@@ -149,3 +149,34 @@ export async function* streamIndexRows(db: Kysely<HubSchema>, pageSize = 20_000)
     after = rows[rows.length - 1].code;
   }
 }
+
+/** The rooms and doors of the registry, in code order (where demo records are placed). */
+export async function findRoomsAndDoors(db: Kysely<HubSchema>): Promise<StandardAddressRow[]> {
+  return db.selectFrom('standard_address').selectAll().where('level', 'in', ['ROOM', 'DOOR']).orderBy('code').execute();
+}
+
+/**
+ * Subqueries over `standard_address` for other tables' statements (the
+ * crosswalk's), so that this table's SQL stays here: each yields `code`s.
+ */
+
+/** The codes of the addresses in an area (and, given a prefix, in a region: division codes starting with it). */
+export function addressCodesIn(scope: AreaScope, divisionPrefix?: string) {
+  const region = divisionPrefix === undefined ? sql`` : sql`and division_code like ${`${divisionPrefix}%`}`;
+  return sql`select code from standard_address where ${addressScopeSql(scope)} ${region}`;
+}
+
+/**
+ * An address and, with descendants, everything below it, each only where it
+ * lies in the area. Doors hold buildings, buildings hold rooms: two levels
+ * below at most. One indexed branch per level: an OR across them would scan
+ * the whole registry.
+ */
+export function addressTreeCodes(code: string, includeDescendants: boolean, scope: AreaScope) {
+  if (!includeDescendants) return sql`${code}`;
+  const inScope = addressScopeSql(scope);
+  return sql`select code from standard_address where code = ${code} and ${inScope}
+             union all select code from standard_address where parent_code = ${code} and ${inScope}
+             union all select standard_address.code from standard_address join standard_address building on standard_address.parent_code = building.code
+                       where building.parent_code = ${code} and ${inScope}`;
+}

@@ -23,7 +23,7 @@ import {
   type TableIssue,
   type WatermarkPosition,
   writeWatermark,
-} from './sync-state-repository.js';
+} from '../crosswalk/sync-state-repository.js';
 
 /** Where a sync is: rows read so far from one table. */
 export interface SyncProgress {
