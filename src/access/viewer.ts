@@ -1,4 +1,4 @@
-import { invalidToken } from '../auth/invalid-token.js';
+import { invalidToken } from '../errors/invalid-token.js';
 import { checkAreaClaims } from './area-claims.js';
 import type { Role } from './roles.js';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
-import { isInvalidToken } from './invalid-token.js';
+import { isInvalidToken } from '../errors/invalid-token.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
