@@ -147,7 +147,8 @@ function areaCheck(typeName: string, scoped: boolean, subjectOf: SubjectOf): Are
 }
 
 function subjectInArea(subject: Subject, { access }: AccessRequest): boolean | Promise<boolean> {
-  if (subject.inArea || access.viewer.scope.everywhere) return true;
+  if (subject.inArea !== undefined) return subject.inArea;
+  if (access.viewer.scope.everywhere) return true;
   if (subject.entity !== undefined) return access.entityInScope(subject.entity.kind, subject.entity.key);
   return addressInScope(access.viewer.scope, subject.address!);
 }

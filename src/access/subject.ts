@@ -13,7 +13,7 @@ export interface Subject {
   readonly address?: Pick<StandardAddressRow, 'code' | 'grid_code' | 'division_code'>;
   /** The source that owns the value's fields where they name no department: an event's or object's source, the source that stated a link. */
   readonly owner?: string;
-  /** The entity is known to lie in the caller's area: the statement that found it applied the area already. */
+  /** Whether the value lies in the caller's area, when the statement that found it decided so already; undefined: access asks. */
   readonly inArea?: boolean;
   /**
    * For a value of a `@valueOfField` field: `Type.field` of the field it is a

@@ -38,22 +38,23 @@ export async function hasAnyRecord(db: Kysely<HubSchema>): Promise<boolean> {
   return (await db.selectFrom('crosswalk').select('record_id').limit(1).executeTakeFirst()) !== undefined;
 }
 
-/** Live crosswalk records of the given entities (with valid keys), in source order. */
-export async function findRecordsOfEntities(
-  db: Kysely<HubSchema>,
-  kind: CrosswalkTable['entity_kind'],
-  keys: readonly string[],
-): Promise<CrosswalkRow[]> {
+/** A live record of an entity, and whether the entity lies in the caller's area (by any of its records). */
+export type EntityRecord = CrosswalkRow & { readonly in_area: boolean };
+
+/**
+ * Live crosswalk records of the given entities (with valid keys), in source
+ * order, each saying whether its entity lies in the area: the records and the
+ * row rule in one statement, so a look-up by key costs one hub round trip.
+ */
+export async function findRecordsOfEntities(db: Kysely<HubSchema>, kind: EntityKind, keys: readonly string[], scope: AreaScope): Promise<EntityRecord[]> {
   if (keys.length === 0) return [];
-  return db
-    .selectFrom('crosswalk')
-    .selectAll()
-    .where('entity_kind', '=', kind)
-    .where('entity_key', 'in', keys)
-    .where('deleted', '=', false)
-    .orderBy('source')
-    .orderBy('record_id')
-    .execute();
+  const placed = scope.everywhere ? sql<boolean>`true` : sql<boolean>`coalesce(address_code in (${addressCodesIn(scope)}), false)`;
+  const { rows } = await sql<EntityRecord>`
+    select crosswalk.*, bool_or(${placed}) over (partition by entity_key) as in_area
+    from crosswalk
+    where entity_kind = ${kind} and entity_key in (${sql.join(keys)}) and not deleted
+    order by source, record_id`.execute(db);
+  return rows;
 }
 
 /** One list asked of an address: a kind, and where its page starts and how long it is. */

@@ -1,6 +1,7 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import type { Connector, EntityKind } from '../connectors/connector.js';
 import { CONFLICT_FIELDS } from '../connectors/shared-fields.js';
+import type { EntityRecord } from '../crosswalk/entity-queries.js';
 import type { CrosswalkRow } from '../db/hub-schema.js';
 import type { Facet } from '../sources/facet-reader.js';
 import type { GraphContext } from './context.js';
@@ -18,13 +19,13 @@ function ownerOf(kind: EntityKind, records: readonly Pick<CrosswalkRow, 'source'
   return kind === 'EVENT' || kind === 'OBJECT' ? records[0]?.source : undefined;
 }
 
-/** An entity as the graph passes it on, from its live records. */
-export function entityRef(kind: EntityKind, key: string, records: readonly Pick<CrosswalkRow, 'source'>[], inArea = false): EntityRef {
+/** An entity as the graph passes it on, from its live records; `inArea` when the statement that found it decided the row rule. */
+export function entityRef(kind: EntityKind, key: string, records: readonly Pick<CrosswalkRow, 'source'>[], inArea?: boolean): EntityRef {
   return { kind, key, owner: ownerOf(kind, records), inArea };
 }
 
 /** An entity's live records, in precedence order: the order the connectors are installed in. */
-export async function recordsOf(entity: Pick<EntityRef, 'kind' | 'key'>, { loaders, connectors }: GraphContext): Promise<CrosswalkRow[]> {
+export async function recordsOf(entity: Pick<EntityRef, 'kind' | 'key'>, { loaders, connectors }: GraphContext): Promise<EntityRecord[]> {
   const records = await loaders.records(entity.kind).load(entity.key);
   return [...records].sort((a, b) => precedence(connectors, a) - precedence(connectors, b));
 }
@@ -36,7 +37,7 @@ function precedence(connectors: readonly Connector[], record: CrosswalkRow): num
 /** Looks an entity up by key: null when no live record knows it. */
 export async function existing(kind: EntityKind, key: string, context: GraphContext): Promise<EntityRef | null> {
   const records = await recordsOf({ kind, key }, context);
-  return records.length > 0 ? entityRef(kind, key, records) : null;
+  return records.length > 0 ? entityRef(kind, key, records, records[0].in_area) : null;
 }
 
 /**

@@ -32,7 +32,11 @@ export interface EntityRef {
    * belongs to no one source (undefined).
    */
   readonly owner: string | undefined;
-  /** The statement that found it applied the caller's area: it needs no second look. */
+  /**
+   * Whether it lies in the caller's area, when the statement that found it
+   * decided that too (a page's SQL, a look-up's records); undefined when not
+   * known yet (an entity at a link's far end): access then asks.
+   */
   readonly inArea?: boolean;
 }
 
