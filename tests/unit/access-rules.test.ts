@@ -9,7 +9,7 @@ import { maskAddressText, maskDate, maskIdNumber, maskName, maskPhone } from '..
 import { viewerFromClaims } from '../../src/access/viewer.js';
 import { buildSchema } from '../../src/graph/schema.js';
 
-const ACCESS_SDL = fs.readFileSync(new URL('../../schema/access.graphql', import.meta.url), 'utf8').replace(/extend type Query[\s\S]*$/, '');
+const ACCESS_SDL = fs.readFileSync(new URL('../../schema/classification.graphql', import.meta.url), 'utf8');
 const COMMON = `type Query { x: Int @classified(level: L1) } scalar IdNumber type PageInfo @classified(level: L1) { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }`;
 
 describe('classification', () => {
