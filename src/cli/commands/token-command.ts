@@ -27,7 +27,7 @@ export const tokenCommand = new Command('token')
   .option('--subject <name>', 'the token subject (who the audit log says looked)')
   .addHelpText(
     'after',
-    `\nRoles (DESIGN §5):\n${Object.entries(ROLES)
+    `\nRoles (docs/design.md §5.2; one dept-<name> per connector in connectors/index.ts):\n${Object.entries(ROLES)
       .map(([role, scope]) => `  ${role.padEnd(24)} ${scope}`)
       .join('\n')}\n\nExample:\n  curl -H "Authorization: Bearer $(npx gridgraph token --role dept-police --district 320102)" \\\n       -H "X-Access-Purpose: case 2026-0042" http://localhost:4000/graphql …`,
   )
@@ -36,9 +36,10 @@ export const tokenCommand = new Command('token')
     if (config.keycloak !== undefined) {
       throw badUserInput('KEYCLOAK_URL is set: tokens come from that Keycloak; `gridgraph token` mints development-realm tokens only');
     }
-    const unknown = options.role.filter((role) => !isRole(role));
-    if (unknown.length > 0) throw badUserInput(`unknown role ${unknown.join(', ')}; the roles are ${Object.keys(ROLES).join(', ')}`);
-    const token = await mintToken(loadDevRealm(config.dataDir), {
+    const realm = loadDevRealm(config.dataDir);
+    const unknown = options.role.filter((role) => !isRole(role, realm.roles));
+    if (unknown.length > 0) throw badUserInput(`unknown role ${unknown.join(', ')}; the roles are ${Object.keys(realm.roles).join(', ')}`);
+    const token = await mintToken(realm, {
       roles: options.role as Role[],
       grids: options.grid,
       communities: options.community,
