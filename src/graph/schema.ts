@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../connectors/connector.js';
+import { validateConnectors } from '../connectors/validate-connector.js';
 import { connectorResolvers, entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
@@ -25,8 +26,11 @@ function readTypeDefs(): string[] {
 
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
+  const typeDefs = [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')];
+  // Before resolvers are attached: a connector that does not fit fails with its name, table and field.
+  validateConnectors(connectors, makeExecutableSchema({ typeDefs }));
   const schema = makeExecutableSchema({
-    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
+    typeDefs,
     resolvers: [
       nodeResolversFor(entityFinders(connectors)),
       placeResolvers,
