@@ -89,7 +89,7 @@ export function connectorProblems(connector: Connector, schema: GraphQLSchema): 
   for (const mapping of connector.linkTables ?? []) {
     const at = (problem: string, field?: string) => report(problem, mapping.table, field);
     for (const [end, side] of [['from', mapping.from], ['to', mapping.to]] as const) {
-      if (side.kind !== KEY_KIND_OF[side.entity]) at(`${end}: a ${side.entity} is found by a ${KEY_KIND_OF[side.entity]} key, not ${side.kind}`, side.column);
+      if (side.kind !== KEY_KIND_OF[side.entity]) at(`${end}: ${a(side.entity)} is found by its ${KEY_KIND_OF[side.entity]} key, not ${side.kind}`, side.column);
     }
     if ('value' in mapping.role) checkLinkRole(connector, mapping.role.value, (problem) => at(problem, 'role'));
     else if (mapping.role.codeTable !== undefined) {
@@ -108,7 +108,7 @@ function tableProblems(connector: Connector, mapping: TableMapping, schema: Grap
   const expectedKey = KEY_KIND_OF[mapping.entity];
   if (mapping.key.kind !== expectedKey) {
     const why = expectedKey === 'SOURCE_ID' ? ': its key becomes `<source>:<id>`, and access reads the owning department from that prefix' : '';
-    report(`key: a ${mapping.entity} is keyed by ${expectedKey}, not ${mapping.key.kind}${why}`, mapping.key.column);
+    report(`key: ${a(mapping.entity)} is keyed by ${expectedKey}, not ${mapping.key.kind}${why}`, mapping.key.column);
   }
   const entityType = entityTypeOf(mapping, schema, report);
   const facetType = schema.getType(mapping.facet.type);
@@ -173,6 +173,11 @@ function tableProblems(connector: Connector, mapping: TableMapping, schema: Grap
   }
 }
 
+/** `a PERSON`, `an EVENT`. */
+function a(kind: EntityKind): string {
+  return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
 function feedsSharedField(mapping: TableMapping, name: string): boolean {
   return SHARED_FIELDS[mapping.entity].includes(name);
 }
@@ -180,7 +185,7 @@ function feedsSharedField(mapping: TableMapping, name: string): boolean {
 /** The GraphQL type of the table's entities: the shared type, or for an OBJECT table the type it names. */
 function entityTypeOf(mapping: TableMapping, schema: GraphQLSchema, report: (problem: string, field?: string) => void): GraphQLObjectType | undefined {
   if (mapping.entity !== 'OBJECT') {
-    if (mapping.objectType !== undefined) report(`objectType is for OBJECT tables; a ${mapping.entity} is a ${ENTITY_TYPE_NAMES[mapping.entity]}`, 'objectType');
+    if (mapping.objectType !== undefined) report(`objectType is for OBJECT tables; ${a(mapping.entity)} is a ${ENTITY_TYPE_NAMES[mapping.entity]}`, 'objectType');
     return schema.getType(ENTITY_TYPE_NAMES[mapping.entity]) as GraphQLObjectType;
   }
   if (mapping.objectType === undefined) {
@@ -200,7 +205,7 @@ function entityTypeOf(mapping: TableMapping, schema: GraphQLSchema, report: (pro
 }
 
 function linkProblems(connector: Connector, link: LinkMapping, entityType: GraphQLObjectType | undefined, report: (problem: string, field?: string) => void): void {
-  if (link.kind !== KEY_KIND_OF[link.to]) report(`link ${link.role}: a ${link.to} is found by a ${KEY_KIND_OF[link.to]} key, not ${link.kind}`, link.column);
+  if (link.kind !== KEY_KIND_OF[link.to]) report(`link ${link.role}: ${a(link.to)} is found by its ${KEY_KIND_OF[link.to]} key, not ${link.kind}`, link.column);
   checkLinkRole(connector, link.role, (problem) => report(problem, link.column));
   if (link.field === undefined || entityType === undefined) return;
   const field = entityType.getFields()[link.field];
