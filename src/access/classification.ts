@@ -5,7 +5,7 @@ export type Level = 'L1' | 'L2' | 'L3' | 'L4';
 export type MaskKind = 'ID_NUMBER' | 'PHONE' | 'NAME' | 'ADDRESS' | 'DATE';
 export type Domain = 'DATA' | 'METADATA' | 'AUDIT' | 'STRUCTURE';
 
-/** A field's classification as its SDL declares it (DESIGN §5). */
+/** A field's classification as its SDL declares it (docs/design.md §5.3). */
 export interface FieldRule {
   /** `Type.field` */
   readonly coordinate: string;

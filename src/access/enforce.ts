@@ -29,7 +29,7 @@ export const ENTITY = Symbol('entity');
 const SCOPED_TYPES = ['StandardAddress', 'DoorPlate', 'Person', 'Organization', 'Event', 'RegisteredObject', 'Node'];
 
 /**
- * The one place access is decided (DESIGN §5). Every field's resolver is
+ * The one place access is decided (docs/design.md §5). Every field's resolver is
  * wrapped: its classification and the caller's roles, department and purpose
  * decide full, masked or denied (FORBIDDEN at its path); a record outside the
  * caller's area reads as missing; a masked field cannot filter; every unmasked

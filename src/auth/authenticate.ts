@@ -5,7 +5,7 @@ import { ErrorCode } from '../errors/error-code.js';
 import { isInvalidToken } from './invalid-token.js';
 import type { TokenVerifier } from './token-verifier.js';
 
-/** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
+/** The header a caller states their purpose in: a case number or a reason (docs/design.md §5.5). */
 export const PURPOSE_HEADER = 'x-access-purpose';
 
 /** The viewer `authenticate` found for this request. */

@@ -85,7 +85,7 @@ export async function markAbsentDeleted(db: Kysely<HubSchema>, source: string, t
   });
 }
 
-/** The data steward's worklist for one source table (DESIGN §4 "dataQuality"). */
+/** The data steward's worklist for one source table (docs/design.md §4.3, "dataQuality"). */
 export interface TableQuality {
   source: string;
   table: string;
