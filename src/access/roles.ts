@@ -44,7 +44,7 @@ export function departmentOf(role: Role): string | undefined {
 export function roleTable(connectors: readonly Pick<Connector, 'name' | 'department'>[]): RoleTable {
   const { 'data-steward': steward, auditor, ...areaRoles } = FIXED_ROLES;
   const departments = Object.fromEntries(
-    connectors.map((c) => [departmentRole(c.name), `district (claim district_code): L1, L2; L3 identity fields and ${c.name} (${c.department}) fields in full with a purpose, others masked; L4 only ${c.name}'s own`]),
+    connectors.map((c) => [departmentRole(c.name), `district (--district, claim district_code): L1, L2; L3 in full with a purpose for identity fields and those of ${c.name} (${c.department}), masked otherwise; L4 of ${c.name} only, with a purpose`]),
   );
   return Object.freeze({ ...areaRoles, ...departments, 'data-steward': steward, auditor }) as RoleTable;
 }
