@@ -36,9 +36,10 @@ export const tokenCommand = new Command('token')
     if (config.keycloak !== undefined) {
       throw badUserInput('KEYCLOAK_URL is set: tokens come from that Keycloak; `gridgraph token` mints development-realm tokens only');
     }
-    const realm = loadDevRealm(config.dataDir);
-    const unknown = options.role.filter((role) => !isRole(role, realm.roles));
-    if (unknown.length > 0) throw badUserInput(`unknown role ${unknown.join(', ')}; the roles are ${Object.keys(realm.roles).join(', ')}`);
+    // The installation's roles, checked before the realm's key is touched: a mistyped role creates nothing.
+    const unknown = options.role.filter((role) => !isRole(role, ROLES));
+    if (unknown.length > 0) throw badUserInput(`unknown role ${unknown.join(', ')}; the roles are ${Object.keys(ROLES).join(', ')}`);
+    const realm = loadDevRealm(config.dataDir, ROLES);
     const token = await mintToken(realm, {
       roles: options.role as Role[],
       grids: options.grid,
@@ -55,7 +56,7 @@ export const tokenCommand = new Command('token')
 /** A token whose area the hub would reject (a 6-digit --community, a role without its area) is not worth printing. Grids are checked against the registry by the hub only. */
 function refuseWhatTheHubWouldRefuse(token: string): void {
   try {
-    viewerFromClaims(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')));
+    viewerFromClaims(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')), undefined, ROLES);
   } catch (error) {
     if (isInvalidToken(error)) throw badUserInput(`the hub would refuse this token: ${error.message}`);
     throw error;
