@@ -27,19 +27,25 @@ function readTypeDefs(): string[] {
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   const typeDefs = [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')];
-  // Before resolvers are attached: a connector that does not fit fails with its name, table and field.
-  validateConnectors(connectors, makeExecutableSchema({ typeDefs }));
-  const schema = makeExecutableSchema({
-    typeDefs,
-    resolvers: [
-      nodeResolversFor(entityFinders(connectors)),
-      placeResolvers,
-      resolutionResolvers,
-      qualityResolvers,
-      entityResolvers,
-      auditResolvers,
-      connectorResolvers(connectors) as never,
-    ],
-  });
+  let schema: GraphQLSchema;
+  try {
+    schema = makeExecutableSchema({
+      typeDefs,
+      resolvers: [
+        nodeResolversFor(entityFinders(connectors)),
+        placeResolvers,
+        resolutionResolvers,
+        qualityResolvers,
+        entityResolvers,
+        auditResolvers,
+        connectorResolvers(connectors) as never,
+      ],
+    });
+  } catch (error) {
+    // A connector that does not fit (an object type it never declared) fails here first: say which, by name, table and field.
+    validateConnectors(connectors, makeExecutableSchema({ typeDefs }));
+    throw error;
+  }
+  validateConnectors(connectors, schema);
   return enforceAccess(schema, connectors.map((c) => c.name));
 }
