@@ -17,7 +17,7 @@ export interface AddressBenchOptions {
   out: string;
 }
 
-/** DESIGN §7 target: batch resolution on 2 cores. */
+/** docs/design.md §7 target: batch resolution on 2 cores. */
 const TARGET_PER_SECOND = 5_000;
 const BATCH = 1_000;
 /** The baseline resolves this many texts, one SQL round trip each. */

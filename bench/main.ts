@@ -11,7 +11,7 @@ import { runSyncInterferenceBench } from './sync-interference-bench.js';
  * ratio to a baseline measured in the same run, and writes JSON under
  * bench-results/. Set BENCH_DATABASE_URL to run on a PostgreSQL server.
  */
-const program = new Command('bench').description('gridgraph benchmarks (DESIGN §7)');
+const program = new Command('bench').description('gridgraph benchmarks (docs/design.md §7)');
 
 program
   .command('address')

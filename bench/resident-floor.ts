@@ -32,7 +32,7 @@ interface HubRow {
   source_table: string;
   record_id: string;
   address_status: string | null;
-  /** Where the record places the person, cut to its building: the departments see a residence masked (DESIGN §5: exact residence is nobody's own field). */
+  /** Where the record places the person, cut to its building: the departments see a residence masked (docs/design.md §5.3: exact residence is nobody's own field). */
   address_code: string | null;
   full_text: string | null;
   shared: Record<string, string> | null;

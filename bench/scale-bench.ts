@@ -25,7 +25,7 @@ interface ScalePoint {
 }
 
 /**
- * The door-plate dossier's p50 at growing district sizes (DESIGN §7: flat
+ * The door-plate dossier's p50 at growing district sizes (docs/design.md §7: flat
  * within 20 %). The registry grows with the population, as a real district's
  * would, so each dossier holds about as much at every scale; what must not
  * matter is how big the district is. The floor is measured alongside.

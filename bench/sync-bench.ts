@@ -22,7 +22,7 @@ interface SyncRun {
 }
 
 /**
- * A full sync of the five sources at a scale (DESIGN §7: ≥ 20,000 rows/s at
+ * A full sync of the five sources at a scale (docs/design.md §7: ≥ 20,000 rows/s at
  * 1,000,000 persons), from an empty crosswalk each run: the sources are
  * generated once, the hub's crosswalk emptied between runs. The registry grows
  * with the population, so addresses resolve as densely as in a real district.

@@ -79,6 +79,7 @@ export const cityManagement: Connector = {
       },
     },
   ],
+  linkRoles: { PARTY: '当事单位: the enterprise the case is against' },
   codeTables: {
     AJXL: { '0101': '暴露垃圾', '0102': '乱堆物料', '0201': '井盖破损', '0202': '路灯不亮', '0301': '占道经营', '0302': '非法小广告' },
     BJLX: { '0101': '上水井盖', '0102': '污水井盖', '0201': '路灯', '0301': '消火栓', '0401': '垃圾箱' },

@@ -63,7 +63,7 @@ export const civilAffairs: Connector = {
       address: { column: 'ZS' },
       changedAt: 'GXSJ',
       changedAtFormat: 'yyyy/MM/dd HH:mm',
-      links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'FDDBRSFZH', kind: 'ID_NUMBER' }],
+      links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'FDDBRSFZH', kind: 'ID_NUMBER', field: 'legalRepresentative' }],
       facet: {
         field: 'socialOrganization',
         type: 'SocialOrganizationRegistration',
@@ -77,6 +77,7 @@ export const civilAffairs: Connector = {
       },
     },
   ],
+  linkRoles: { LEGAL_REPRESENTATIVE: '法定代表人: the social organization\'s legal representative' },
   codeTables: {
     YHZGX: { '01': '户主', '02': '配偶', '03': '子女', '04': '父母', '99': '其他' },
     BZLX: { '1': '低保', '2': '特困' },

@@ -93,6 +93,7 @@ export const governance: Connector = {
       role: { column: 'DSRLX', codeTable: 'DSRLX' },
     },
   ],
+  linkRoles: { REPORTED_BY: '上报人: the person who reported the grid event', APPLICANT: '申请人: the party asking for mediation', RESPONDENT: '被申请人: the other party of the dispute' },
   codeTables: {
     SJLB: { '01': '环境卫生', '02': '治安隐患', '03': '安全生产', '04': '民生服务', '05': '矛盾纠纷' },
     JFLX: { '01': '邻里纠纷', '02': '婚姻家庭纠纷', '03': '物业纠纷', '04': '劳动争议' },

@@ -17,7 +17,7 @@ export const marketRegulation: Connector = {
       address: { column: 'OPLOC' },
       changedAt: 'LASTUPDTIME',
       changedAtFormat: 'yyyyMMddHHmmss',
-      links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'CERNO', kind: 'ID_NUMBER' }],
+      links: [{ role: 'LEGAL_REPRESENTATIVE', to: 'PERSON', column: 'CERNO', kind: 'ID_NUMBER', field: 'legalRepresentative' }],
       facet: {
         field: 'marketRegistration',
         type: 'MarketRegistration',
@@ -75,6 +75,7 @@ export const marketRegulation: Connector = {
       },
     },
   ],
+  linkRoles: { LEGAL_REPRESENTATIVE: '法定代表人 / 经营者: the enterprise\'s legal representative', INSPECTED: '被检查单位: the enterprise inspected' },
   codeTables: {
     ENTTYPE: { '1110': '有限责任公司', '1120': '股份有限公司', '9600': '个体工商户' },
     REGSTATE: { '1': '存续', '2': '吊销', '3': '注销' },

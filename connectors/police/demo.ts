@@ -88,7 +88,7 @@ export const policeDemo: DemoSource = {
 function populationRow(resident: DemoResident, random: SeededRandom): { row: Record<string, string>; defects: Defect[] } {
   const defects: Defect[] = [];
   const roll = random.next();
-  // Defects, a few per cent each (DESIGN §4).
+  // Defects, a few per cent each (docs/design.md §4.1).
   let idNumber = resident.idNumber;
   if (roll < 0.02) {
     idNumber = spoilCheckDigit(resident.idNumber);

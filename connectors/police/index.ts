@@ -96,6 +96,7 @@ export const police: Connector = {
       },
     },
   ],
+  linkRoles: { LANDLORD: '房东: the person letting the rental home', REPORTER: '报警人: the person who reported the incident' },
   codeTables: {
     XB: { '1': 'MALE', '2': 'FEMALE' },
     MZ: { '01': '汉族', '02': '蒙古族', '03': '回族', '05': '维吾尔族', '06': '苗族', '08': '壮族', '10': '朝鲜族', '11': '满族' },

@@ -1,6 +1,6 @@
 import { invalidToken } from '../errors/invalid-token.js';
 import { REGISTRY_CODE } from '../registry/row-validation.js';
-import { isRole, type Role } from './roles.js';
+import { isRole, ROLES, type Role, type RoleTable } from './roles.js';
 
 /** The area claims a token may carry, one per level (Keycloak user attributes; see deploy/keycloak). */
 export type AreaClaim = 'grid_codes' | 'community_code' | 'street_code' | 'district_code';
@@ -48,10 +48,12 @@ export interface CheckedAreaClaims {
  * code of the wrong shape is not from our realm's mappers and makes the token
  * invalid, as does a role without the claim it needs. A malformed claim is
  * never read as a wider area (or any area). Each role's area comes from its
- * own claim only: a grid worker's `district_code` gives it nothing.
+ * own claim only: a grid worker's `district_code` gives it nothing. Only the
+ * roles in `known` count: a department role of a connector not installed is
+ * no role here.
  */
-export function checkAreaClaims(claims: Record<string, unknown>): CheckedAreaClaims {
-  const roles = readRoles(claims.realm_access);
+export function checkAreaClaims(claims: Record<string, unknown>, known: RoleTable = ROLES): CheckedAreaClaims {
+  const roles = readRoles(claims.realm_access, known);
   const codes = {} as Record<AreaClaim, string[]>;
   for (const claim of Object.keys(CLAIM_SHAPES) as AreaClaim[]) codes[claim] = readClaim(claims, claim);
   const granted = { grid_codes: false, community_code: false, street_code: false, district_code: false };
@@ -71,7 +73,7 @@ export function checkAreaClaims(claims: Record<string, unknown>): CheckedAreaCla
   };
 }
 
-function readRoles(realmAccess: unknown): Role[] {
+function readRoles(realmAccess: unknown, known: RoleTable): Role[] {
   if (realmAccess === undefined) return [];
   const roles = typeof realmAccess === 'object' && realmAccess !== null ? (realmAccess as { roles?: unknown }).roles : null;
   if (roles === undefined) return [];
@@ -79,7 +81,7 @@ function readRoles(realmAccess: unknown): Role[] {
     throw invalidToken('invalid token (claim realm_access.roles: expected an array of role names)');
   }
   // Other realm roles (offline_access, uma_authorization …) are Keycloak's, not gridgraph's.
-  return unique(roles.filter(isRole));
+  return unique(roles.filter((role: string) => isRole(role, known)));
 }
 
 /** The codes of one area claim; absent: none. */

@@ -8,7 +8,7 @@ export type Level = Classification;
 export type MaskKind = Mask;
 export type { Domain };
 
-/** A field's classification as its SDL declares it (DESIGN §5). */
+/** A field's classification as its SDL declares it (docs/design.md §5.3). */
 export interface FieldRule {
   /** `Type.field` */
   readonly coordinate: string;

@@ -8,17 +8,17 @@ import {
 } from 'graphql';
 import type { FieldRule } from './classification.js';
 import { decide } from './policy.js';
-import { ROLES, type Role } from './roles.js';
+import { roleNames } from './roles.js';
 import type { Viewer } from './viewer.js';
 
 /**
- * One kind of caller, as far as field decisions go: one role, with or without a
- * purpose. The anonymous view is not among them: a document asking it for
+ * One kind of caller, as far as field decisions go: one role of an installation
+ * with these departments, with or without a purpose. The anonymous view is not among them: a document asking it for
  * anything but `@public` fields is refused before it runs (public-view.ts).
  */
-function viewerClasses(): Viewer[] {
+function viewerClasses(departments: readonly string[]): Viewer[] {
   const classes: Viewer[] = [];
-  for (const role of Object.keys(ROLES) as Role[]) {
+  for (const role of roleNames(departments)) {
     for (const purpose of [undefined, 'schema check']) {
       classes.push({ subject: 'schema-check', anonymous: false, roles: [role], scope: { grids: [], communities: [], streets: [], districts: [], everywhere: false }, purpose });
     }
@@ -44,7 +44,7 @@ export function assertDeniableFieldsNullable(
 ): void {
   const owners = [undefined, ...departments];
   const offenders = new Map<string, Set<string>>();
-  for (const viewer of viewerClasses()) {
+  for (const viewer of viewerClasses(departments)) {
     const who = `${viewer.roles[0]}${viewer.purpose ? ' with a purpose' : ''}`;
     const seen = new Set<string>();
     const queue: GraphQLNamedType[] = [schema.getQueryType()!];

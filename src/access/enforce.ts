@@ -31,7 +31,7 @@ export interface AccessModel {
 }
 
 /**
- * The one place access is decided (docs/design/access.md). Every field's
+ * The one place access is decided (docs/design.md §5). Every field's
  * resolver is wrapped: its classification and the caller's roles, department
  * and purpose decide full, masked or denied (FORBIDDEN at its path); a value
  * outside the caller's area reads as missing; a masked field cannot filter;

@@ -8,7 +8,7 @@ export type Decision = 'FULL' | 'MASKED' | 'DENIED';
 const RANK: Record<Decision, number> = { DENIED: 0, MASKED: 1, FULL: 2 };
 
 /**
- * DESIGN §5's role table, for one field and one role. `owner` is the department
+ * The role table of docs/design.md §5.3, for one field and one role. `owner` is the department
  * owning the value (the rule's, or for Event and object fields the entity's
  * source). "Masked" on a field that declares no mask means withheld.
  */

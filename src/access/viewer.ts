@@ -1,6 +1,6 @@
 import { invalidToken } from '../errors/invalid-token.js';
 import { checkAreaClaims } from './area-claims.js';
-import type { Role } from './roles.js';
+import type { Role, RoleTable } from './roles.js';
 
 import type { AreaScope } from '../registry/area.js';
 
@@ -45,18 +45,20 @@ export const ANONYMOUS: Viewer = {
  * comes from its own claim: grid workers from `grid_codes`, community and
  * street staff from `community_code` / `street_code`, the district roles from
  * `district_code`. Grid codes are checked for shape here and against the
- * registry by viewerFromToken.
+ * registry by viewerFromToken. `roles` are the roles the installation knows
+ * (default: those of `connectors/index.ts`); others in the token are dropped.
  */
-export function viewerFromClaims(claims: TokenClaims, purpose?: string): Viewer {
+export function viewerFromClaims(claims: TokenClaims, purpose?: string, roles?: RoleTable): Viewer {
   // The audit log records who asked: a token that does not say is not one to answer.
   if (typeof claims.sub !== 'string' || claims.sub.trim() === '') throw invalidToken('invalid token (claim sub missing)');
-  const { roles, grids, communities, streets, districts } = checkAreaClaims(claims as Record<string, unknown>);
+  const checked = checkAreaClaims(claims as Record<string, unknown>, roles);
+  const { grids, communities, streets, districts } = checked;
   const trimmed = purpose?.trim();
   return {
     subject: claims.sub,
     name: typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined,
     anonymous: false,
-    roles,
+    roles: checked.roles,
     scope: { grids, communities, streets, districts, everywhere: false },
     purpose: trimmed ? trimmed.slice(0, 200) : undefined,
   };
@@ -66,8 +68,8 @@ export function viewerFromClaims(claims: TokenClaims, purpose?: string): Viewer 
 export type GridLookup = (codes: readonly string[]) => Promise<Set<string>>;
 
 /** viewerFromClaims, and every grid the token names must exist in the registry: an unknown grid is no area, so no valid token. */
-export async function viewerFromToken(claims: TokenClaims, purpose: string | undefined, existingGrids: GridLookup): Promise<Viewer> {
-  const viewer = viewerFromClaims(claims, purpose);
+export async function viewerFromToken(claims: TokenClaims, purpose: string | undefined, existingGrids: GridLookup, roles?: RoleTable): Promise<Viewer> {
+  const viewer = viewerFromClaims(claims, purpose, roles);
   const named = viewer.scope.grids;
   if (named.length > 0) {
     const found = await existingGrids(named);

@@ -5,7 +5,7 @@ import type { ParsedAddress } from './address-parser.js';
 
 export type ResolutionStatus = 'MATCHED' | 'PARTIAL' | 'AMBIGUOUS' | 'UNMATCHED';
 
-/** What a text resolved to (DESIGN §3 "Resolution"). */
+/** What a text resolved to (docs/design.md §3.2). */
 export interface Resolution {
   readonly status: ResolutionStatus;
   /** The chosen standard address: MATCHED and PARTIAL only. */

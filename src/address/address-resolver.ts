@@ -14,7 +14,7 @@ export interface ResolvedText extends Resolution {
 }
 
 /**
- * Resolves free-text addresses against the registry (DESIGN §3). The registry is
+ * Resolves free-text addresses against the registry (docs/design.md §3.2). The registry is
  * held in memory as an AddressIndex — no SQL per address — and rebuilt when the
  * registry's revision moves (an import changed it), checked once per call.
  */

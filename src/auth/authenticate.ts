@@ -1,10 +1,11 @@
 import type { RequestHandler, Response } from 'express';
+import type { RoleTable } from '../access/roles.js';
 import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { isInvalidToken } from '../errors/invalid-token.js';
 import type { TokenVerifier } from './token-verifier.js';
 
-/** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
+/** The header a caller states their purpose in: a case number or a reason (docs/design.md §5.5). */
 export const PURPOSE_HEADER = 'x-access-purpose';
 
 /** The viewer `authenticate` found for this request. */
@@ -18,9 +19,10 @@ export function viewerOf(res: Response): Viewer {
  * for anything else). A token that does not verify, or whose roles and area
  * claims do not describe a viewer (viewerFromToken): 401 with
  * `WWW-Authenticate: Bearer` and the reason, never a 403 and never a smaller
- * or wider area than the token claims.
+ * or wider area than the token claims. `roles`: the realm roles the hub knows
+ * (default: the installation's, `ROLES`).
  */
-export function authenticate(verifier: TokenVerifier, existingGrids: GridLookup): RequestHandler {
+export function authenticate(verifier: TokenVerifier, existingGrids: GridLookup, roles?: RoleTable): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') {
@@ -41,7 +43,7 @@ export function authenticate(verifier: TokenVerifier, existingGrids: GridLookup)
       return;
     }
     try {
-      res.locals.viewer = await viewerFromToken(claims, req.get(PURPOSE_HEADER), existingGrids);
+      res.locals.viewer = await viewerFromToken(claims, req.get(PURPOSE_HEADER), existingGrids, roles);
     } catch (error) {
       // A malformed claim is the token's fault; a registry that cannot be read is ours.
       if (isInvalidToken(error)) unauthenticated(res, 'invalid_token', describe(error));

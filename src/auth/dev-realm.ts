@@ -1,12 +1,14 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROLES, type RoleTable } from '../access/roles.js';
 import type { KeycloakSettings } from './token-verifier.js';
 
 /**
- * The development realm of the embedded default (DESIGN §5): a realm key pair
- * kept in the data folder, so tokens minted by `gridgraph token` verify in
- * `npm start` exactly as a real Keycloak's would — same shape, same checks.
+ * The development realm of the embedded default (docs/design.md §5.1): a realm
+ * key pair kept in the data folder, so tokens minted by `gridgraph token` verify
+ * in `npm start` exactly as a real Keycloak's would — same shape, same checks —
+ * and the realm roles of the installation, as the Keycloak export has them.
  */
 export interface DevRealm {
   readonly settings: KeycloakSettings;
@@ -15,6 +17,8 @@ export interface DevRealm {
   readonly privateKey: KeyObject;
   /** The key id tokens name in their header. */
   readonly keyId: string;
+  /** Its realm roles: the fixed ones and one `dept-<name>` per installed connector (`ROLES`). */
+  readonly roles: RoleTable;
 }
 
 /** Never contacted: the development realm's keys are local, and this URL only names the issuer. */
@@ -22,8 +26,8 @@ const DEV_AUTH_SERVER_URL = 'http://localhost/gridgraph-dev-realm';
 export const DEV_REALM_NAME = 'gridgraph-dev';
 export const CLIENT_ID = 'gridgraph';
 
-/** Loads the data folder's realm key, creating it on first use (readable by its owner only). */
-export function loadDevRealm(dataDir: string): DevRealm {
+/** Loads the data folder's realm key, creating it on first use (readable by its owner only). `roles` @default ROLES */
+export function loadDevRealm(dataDir: string, roles: RoleTable = ROLES): DevRealm {
   const file = path.join(dataDir, 'dev-realm', 'realm-key.pem');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -50,5 +54,6 @@ export function loadDevRealm(dataDir: string): DevRealm {
     issuer: `${DEV_AUTH_SERVER_URL}/realms/${DEV_REALM_NAME}`,
     privateKey,
     keyId,
+    roles,
   };
 }

@@ -43,7 +43,7 @@ export interface Config {
   readonly poolSize: number;
   /** Callers without a token may introspect the schema (`__schema`, `__type`); for development. `GRIDGRAPH_ANONYMOUS_INTROSPECTION`, default off. */
   readonly anonymousIntrospection: boolean;
-  // Deadlines and lifecycle (DESIGN §9).
+  // Deadlines and lifecycle (docs/design.md §9).
   /** While serving, the server cancels a hub statement that runs longer. `DATABASE_STATEMENT_TIMEOUT_MS`, default 5000. */
   readonly hubStatementTimeoutMs: number;
   /** While serving, the longest wait for a hub connection (pool queue plus connect). `DATABASE_ACQUIRE_TIMEOUT_MS`, default 2000. */

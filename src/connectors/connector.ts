@@ -3,7 +3,7 @@ import type { EntityKind, StandardAddressRow } from '../db/hub-schema.js';
 
 /**
  * A connector: everything gridgraph knows about one department's database, as
- * one object (DESIGN §4). The engine reads sources only through this contract
+ * one object (docs/design.md §4.2). The engine reads sources only through this contract
  * and never names a department; adding a SQL source is a new folder under
  * `connectors/` exporting one of these.
  */
@@ -24,6 +24,13 @@ export interface Connector {
   readonly tables: readonly TableMapping[];
   /** Tables whose rows link two entities (a dispute's parties). */
   readonly linkTables?: readonly LinkTableMapping[];
+  /**
+   * The roles its links state (`LANDLORD`, `LEGAL_REPRESENTATIVE`), each with
+   * what it means: the values of `PersonRole.role`, `OrganizationRole.role` and
+   * `EventParty.role`. Every role a link or link table can state must be here
+   * (validate-connector.ts). @default {}
+   */
+  readonly linkRoles?: Readonly<Record<string, string>>;
   /** Code tables that translate the source's codes (`XBDM` 1 → `MALE`), by name. */
   readonly codeTables: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Demo data in the source's native schema, for the embedded default and tests. */
@@ -94,12 +101,17 @@ export interface TableMapping {
 
 /** A link from a record's entity to another entity named in one of its columns. */
 export interface LinkMapping {
-  /** What the other entity is to this one (`LEGAL_REPRESENTATIVE`). */
+  /** What the other entity is to this one (`LEGAL_REPRESENTATIVE`): one of the connector's `linkRoles`. */
   readonly role: string;
   readonly to: EntityKind;
   readonly column: string;
   readonly kind: KeyKind;
-  /** A field on this record's entity type, declared in the connector's SDL, that resolves to the linked entity (`landlord`). */
+  /**
+   * A field on this record's entity type that resolves to the linked entity:
+   * declared in the connector's SDL (`RentalHousing.landlord`) or the shared
+   * one (`Organization.legalRepresentative`). Connectors filling the same field
+   * must state the same role by it.
+   */
   readonly field?: string;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityKind } from './connector.js';
 
-/** The stages of an event's timeline (DESIGN §2), in order: 上报 → 立案/签收 → 派遣 → 处置 → 核查 → 结案. */
+/** The stages of an event's timeline (docs/design.md §2.2), in order: 上报 → 立案/签收 → 派遣 → 处置 → 核查 → 结案. */
 export const EVENT_STAGES = ['reportedAt', 'registeredAt', 'dispatchedAt', 'handledAt', 'verifiedAt', 'closedAt'] as const;
 
 /**

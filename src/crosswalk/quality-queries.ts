@@ -7,7 +7,7 @@ import { entityScopeSql } from './entity-queries.js';
 
 /** The quality figures the crosswalk gives the data steward: counts per table and conflicts between sources. */
 
-/** The data steward's worklist for one source table (DESIGN §4 "dataQuality"). */
+/** The data steward's worklist for one source table (docs/design.md §4.3, "dataQuality"). */
 export interface TableQuality {
   source: string;
   table: string;

@@ -79,7 +79,7 @@ export interface RegistryStateTable {
   revision: Generated<string>;
 }
 
-/** One source record and what it stands for: the crosswalk of DESIGN §4. */
+/** One source record and what it stands for: the crosswalk of docs/design.md §4.3. */
 export interface CrosswalkTable {
   source: string;
   source_table: string;
@@ -172,7 +172,7 @@ export type RegionRow = Selectable<RegionTable>;
 export type GridRow = Selectable<GridTable>;
 export type StandardAddressRow = Selectable<StandardAddressTable>;
 
-/** One audit record: one entity whose unmasked L3/L4 fields one response carried (DESIGN §5). */
+/** One audit record: one entity whose unmasked L3/L4 fields one response carried (docs/design.md §5.7). */
 export interface AuditLogTable {
   /** Position in the hash chain, from 1 (bigint, read as a string by `pg`). */
   sequence: string;

@@ -11,7 +11,7 @@ export interface DemoRegistryOptions {
   seed?: number;
 }
 
-/** A registry as the rows of grids.csv and addresses.csv (DESIGN §3), line numbers as in a file with a header. */
+/** A registry as the rows of grids.csv and addresses.csv (docs/design.md §3.1), line numbers as in a file with a header. */
 export interface DemoRegistry {
   grids: Record<string, string>[];
   addresses: Record<string, string>[];

@@ -72,7 +72,7 @@ async function settledFacetsOf(entity: EntityRef, fields: readonly string[], con
  * A shared field: the first value a source gives, in precedence order. A source
  * that is down is skipped for the next one. When no source that answered has a
  * value but one that is down had one at the last sync, that synced copy stands
- * in (partial data as full as it can honestly be: docs/design/failure.md), and
+ * in (docs/design.md §8: partial data as full as it can honestly be), and
  * the answer says so: `extensions.syncedValues` names the field's path, the
  * source and when it was synced. Only when there is no copy either does the
  * unavailability show.

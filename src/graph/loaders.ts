@@ -96,7 +96,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
 /**
  * A live read from a department source, or SOURCE_UNAVAILABLE naming the source
  * when it fails or is not done by the source's deadline: the rest of the
- * response stands (DESIGN §8). The deadline is SOURCE_TIMEOUT_MS from the
+ * response stands (docs/design.md §8). The deadline is SOURCE_TIMEOUT_MS from the
  * request's start and covers everything of that source in the request — pool
  * wait, connect and every statement, however many levels of the document read
  * from it — so a slow source delays an answer by at most its timeout in all,

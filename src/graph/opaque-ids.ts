@@ -15,7 +15,7 @@ export const GLOBAL_ID_SECRET = 'global-ids';
 type Purpose = 'id' | 'cursor';
 
 /**
- * Global ids and cursors (DESIGN §2): opaque, stable, and unforgeable. Each is
+ * Global ids and cursors (docs/design.md §2.1): opaque, stable, and unforgeable. Each is
  * the natural key sealed with a key only the hub holds (`hub_secret`), as a
  * deterministic authenticated encryption (SIV: the IV is an HMAC of the
  * plaintext, and the ciphertext is AES-256-CTR under it). Deterministic, so

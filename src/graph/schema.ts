@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../connectors/connector.js';
+import { validateConnectors } from '../connectors/validate-connector.js';
 import { connectorResolvers } from './resolvers/connector-resolvers.js';
 import { entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
@@ -28,17 +29,26 @@ function readTypeDefs(): string[] {
 
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
-  const schema = makeExecutableSchema({
-    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== ''), ...provenanceExtensions(connectors)],
-    resolvers: [
-      nodeResolversFor(entityFinders(connectors)),
-      placeResolvers,
-      resolutionResolvers,
-      qualityResolvers,
-      entityResolvers,
-      auditResolvers,
-      connectorResolvers(connectors) as never,
-    ],
-  });
-  return enforceAccess(schema, { departments: connectors.map((c) => c.name), ...graphSubjects(schema, connectors) });
+  const typeDefs = [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== ''), ...provenanceExtensions(connectors)];
+  let schema: GraphQLSchema;
+  try {
+    schema = makeExecutableSchema({
+      typeDefs,
+      resolvers: [
+        nodeResolversFor(entityFinders(connectors)),
+        placeResolvers,
+        resolutionResolvers,
+        qualityResolvers,
+        entityResolvers,
+        auditResolvers,
+        connectorResolvers(connectors) as never,
+      ],
+    });
+  } catch (error) {
+    // A connector that does not fit (an object type it never declared) fails here first: say which, by name, table and field.
+    validateConnectors(connectors, makeExecutableSchema({ typeDefs }));
+    throw error;
+  }
+  validateConnectors(connectors, schema);
+  return enforceAccess(schema, { departments: connectors.map((c) => c.name), ...graphSubjects(connectors) });
 }

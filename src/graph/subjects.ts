@@ -1,4 +1,3 @@
-import { getNamedType, type GraphQLSchema, isInterfaceType, isObjectType } from 'graphql';
 import type { Subject, SubjectOf } from '../access/subject.js';
 import { type Connector, ENTITY_TYPE_NAMES } from '../connectors/connector.js';
 import type { StandardAddressRow } from '../db/hub-schema.js';
@@ -23,7 +22,7 @@ const carried = (value: { [CARRIED_SUBJECT]?: Subject }): Subject | undefined =>
  * that type resolves from (parents.ts): the one answer to "where does this
  * lie, what does it describe, who owns it". Built once with the schema.
  */
-export function graphSubjects(schema: GraphQLSchema, connectors: readonly Connector[]): { subjectOf: SubjectOf; locatedTypes: ReadonlySet<string> } {
+export function graphSubjects(connectors: readonly Connector[]): { subjectOf: SubjectOf; locatedTypes: ReadonlySet<string> } {
   const locate = new Map<string, Locate>([
     ['StandardAddress', (address: StandardAddressRow) => ({ address })],
     ['DoorPlate', (plate: DoorPlateParent) => ({ address: plate.address })],
@@ -39,12 +38,8 @@ export function graphSubjects(schema: GraphQLSchema, connectors: readonly Connec
     for (const mapping of connector.tables) {
       const entityType = mapping.entity === 'OBJECT' ? mapping.objectType! : ENTITY_TYPE_NAMES[mapping.entity];
       locate.set(entityType, ofEntity);
-      const parent = schema.getType(entityType);
-      const facet = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[mapping.facet.field] : undefined;
-      if (facet !== undefined) locate.set(getNamedType(facet.type).name, carried);
-      const grid = schema.getType('Grid');
-      const served = mapping.servesGrid === undefined || !isObjectType(grid) ? undefined : grid.getFields()[mapping.servesGrid.field];
-      if (served !== undefined) locate.set(getNamedType(served.type).name, carried);
+      // A facet type (also what a table serving grids returns: `Grid.workers`).
+      locate.set(mapping.facet.type, carried);
     }
   }
   // A node is located as the type it was found as.
@@ -56,5 +51,7 @@ export function graphSubjects(schema: GraphQLSchema, connectors: readonly Connec
     if (value === null || typeof value !== 'object') return undefined;
     return (locate.get(typeName) as ((value: object) => Subject | undefined) | undefined)?.(value);
   };
-  return { subjectOf, locatedTypes: new Set(locate.keys()) };
+  // Values carrying their subject are in the area by construction (see `carried`): no type of theirs needs the area check.
+  const locatedTypes = new Set([...locate].filter(([, how]) => how !== carried).map(([type]) => type));
+  return { subjectOf, locatedTypes };
 }

@@ -5,7 +5,7 @@ import type { RowSource, SourceRow } from './registry-records.js';
 import { RegistryImportError } from './registry-import-error.js';
 
 /**
- * A UTF-8 CSV file with a header row as a stream of rows (DESIGN §3): any column
+ * A UTF-8 CSV file with a header row as a stream of rows (docs/design.md §3.1): any column
  * order, unknown columns ignored, a missing required column rejected at line 1.
  */
 export function csvRowSource(filePath: string, requiredColumns: readonly string[]): RowSource {

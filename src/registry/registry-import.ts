@@ -47,7 +47,7 @@ const WRITE_CHUNK = 5_000;
 const PROGRESS_EVERY = 5_000;
 
 /**
- * Imports grids and addresses (DESIGN §3) in one transaction: every row of both
+ * Imports grids and addresses (docs/design.md §3.1) in one transaction: every row of both
  * files is validated first, against each other and against the registry, and
  * any problem rejects the import whole with every bad row's line and reason,
  * leaving the registry as it was. Rows upsert by code; re-importing the same

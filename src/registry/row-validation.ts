@@ -78,7 +78,7 @@ export function parseGridRow(file: string, row: SourceRow): Parsed<GridRecord> {
   return cells.result({ line: row.line, grid_code, name, kind, ...names });
 }
 
-/** One row of addresses.csv, or what is wrong with it. Its level follows from what is filled (DESIGN §3). */
+/** One row of addresses.csv, or what is wrong with it. Its level follows from what is filled (docs/design.md §3.1). */
 export function parseAddressRow(file: string, row: SourceRow): Parsed<AddressRecord> {
   const cells = new RowReader(file, row);
   const address_code = cells.code('address_code', REGISTRY_CODE, 'an address code (letters, digits, - and _)', true) ?? '';

@@ -7,7 +7,7 @@ export interface ReadinessCheck {
   readonly name: string;
   /**
    * Whether the hub is unready without it. Only the hub database is: with a
-   * source down the hub still answers everything else (DESIGN §8), and a load
+   * source down the hub still answers everything else (docs/design.md §8), and a load
    * balancer must not pull it for one department.
    */
   readonly required: boolean;

@@ -29,6 +29,7 @@ import { requestDeadline } from './request-deadline.js';
 import { syncedValuesPlugin } from './synced-values-plugin.js';
 import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
+import { rolesServing } from '../access/roles.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { findExistingGridCodes } from '../registry/grid-repository.js';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config/config.js';
@@ -156,7 +157,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   app.use(
     GRAPHQL_PATH,
-    authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes)),
+    authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes), rolesServing(options.connectors ?? [])), // issue 17: each served connector's dept role
     graphqlBody(),
     ...(options.trustedDocuments === undefined ? [] : [trustedDocumentsGate(options.trustedDocuments)]),
     operationGate(limits),

@@ -97,7 +97,7 @@ interface TableJob {
 }
 
 /**
- * Syncs one source into the crosswalk (DESIGN §4), table by table: reads the
+ * Syncs one source into the crosswalk (docs/design.md §4.3), table by table: reads the
  * rows changed since the last run (all rows on the first run or with `full`)
  * and those with no change value at all, validates keys, resolves address
  * texts, and writes crosswalk rows, links and the new watermark together, a

@@ -8,7 +8,7 @@ import { testDatabaseKind } from '../support/test-hub.js';
 import type { GraphQLResponse } from '../support/test-server.js';
 
 /**
- * DESIGN §5 written out by hand, cell by cell: what each role sees of each
+ * docs/design.md §5.3 written out by hand, cell by cell: what each role sees of each
  * field, without and with a stated purpose. Nothing here is computed from the
  * policy's code or the SDL's classification; the full values come from the
  * source databases by plain SQL, and each mask's shape is spelled out below.
@@ -51,7 +51,7 @@ const rows = TABLE.trim()
 const ROLES = rows[0].slice(1) as Role[];
 const CELLS = rows.slice(1).map(([field, ...cells]) => ({ field, cells: cells.map((cell) => cell.split('/') as [Cell, Cell]) }));
 
-/** The shapes of DESIGN §5's masks, given the full value. */
+/** The shapes of the masks of docs/design.md §5.4, given the full value. */
 const MASKS: Record<string, (full: string) => RegExp> = {
   idNumber: (full) => new RegExp(`^${full.slice(0, 6)}\\*{8}${full.slice(-4)}$`),
   name: (full) => new RegExp(`^${[...full][0]}\\*+${[...full].length > 2 ? [...full].at(-1) : ''}$`),
@@ -292,7 +292,7 @@ function checkCell(field: string, expected: Cell, answer: GraphQLResponse, where
   }
 }
 
-describe(`DESIGN §5 as a literal role × field table (${testDatabaseKind})`, () => {
+describe(`docs/design.md §5.3 as a literal role × field table (${testDatabaseKind})`, () => {
   it('has one cell per role, purpose and field', () => {
     expect(ROLES).toHaveLength(11);
     expect(CELLS.every((row) => row.cells.length === ROLES.length)).toBe(true);

@@ -21,7 +21,7 @@ import { testDatabaseKind } from '../support/test-hub.js';
 import type { GraphQLResponse } from '../support/test-server.js';
 
 /**
- * The generated matrix of DESIGN §5: every role × every classified field the
+ * The generated matrix of docs/design.md §5.3: every role × every classified field the
  * demo data fills, with and without a purpose, within and outside the role's
  * area. The expected outcome of each cell comes from the role table restated
  * below, independently of src/access/policy.ts; the field's classification is
@@ -42,7 +42,7 @@ function expectedOutcome(role: Role, rule: FieldRule, owner: string | undefined,
   return outcome === 'MASKED' && rule.mask === undefined ? 'DENIED' : outcome;
 }
 
-/** What a masked value must look like, given the full one (DESIGN §5's examples). */
+/** What a masked value must look like, given the full one (the examples of docs/design.md §5.4). */
 function expectMasked(mask: FieldRule['mask'], full: unknown, shown: unknown, where: string) {
   if (full === null) return expect(shown, where).toBeNull();
   const value = String(full);

@@ -31,7 +31,7 @@ describe('text cleaning and numerals', () => {
   });
 });
 
-describe('parsing: each variation of DESIGN §3 reaches the same room', () => {
+describe('parsing: each variation of docs/design.md §3.2 reaches the same room', () => {
   const room = CODES.room3_2_501;
   it.each([
     ['full prefix', '江苏省南京市玄武区梅园新村街道大行宫社区长江路292号颐和花园3栋2单元501室'],

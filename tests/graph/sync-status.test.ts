@@ -35,7 +35,7 @@ const patrols: Connector = {
       changedAt: 'GXSJ',
       key: { column: 'DBH', kind: 'SOURCE_ID' },
       address: { column: 'DZ' },
-      facet: { field: 'patrolPoint', type: 'PatrolPoint', fields: { checkedOn: { column: 'JCRQ', format: 'yyyyMMdd' } } },
+      facet: { field: 'patrolPoint', type: 'PatrolPointRecord', fields: { checkedOn: { column: 'JCRQ', format: 'yyyyMMdd' } } },
     },
   ],
 };

@@ -40,7 +40,7 @@ const housing: Connector = {
       recordId: 'LYBH',
       key: { column: 'LYBH', kind: 'SOURCE_ID' },
       address: { column: 'LYDZ' },
-      facet: { field: 'housingBuilding', type: 'HousingBuilding', fields: { structure: { column: 'JGDM', codeTable: 'JG' } } },
+      facet: { field: 'housingBuilding', type: 'HousingBuildingRecord', fields: { structure: { column: 'JGDM', codeTable: 'JG' } } },
     },
   ],
 };

@@ -42,7 +42,7 @@ describe('classification', () => {
   });
 });
 
-describe('masks keep the type and DESIGN §5 shapes', () => {
+describe('masks keep the type and docs/design.md §5.4 shapes', () => {
   it('masks ID numbers, phones, names, dates and address texts', () => {
     expect(maskIdNumber('320102198501011234')).toBe('320102********1234');
     expect(maskPhone('13812345678')).toBe('138****5678');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { areaClaimOf, type AreaClaim } from '../../src/access/area-claims.js';
 import { ROLES, type Role } from '../../src/access/roles.js';
 import { CLIENT_ID } from '../../src/auth/dev-realm.js';
+import { realmRoles } from '../../src/auth/realm-roles.js';
 
 /**
  * The realm export must give tokens what the hub reads. Keycloak creates its
@@ -42,6 +43,13 @@ function accessTokenMappers(): Mapper[] {
 describe('the Keycloak realm export', () => {
   it('declares every role the hub knows, and no other', () => {
     expect(realm.roles.realm.map((role) => role.name).sort()).toEqual(Object.keys(ROLES).sort());
+  });
+
+  it('lists the roles of the installed connectors word for word (regenerate with npm run realm-roles)', () => {
+    expect(realm.roles.realm).toEqual(realmRoles(ROLES));
+    expect(realm.roles.realm.filter((role) => role.name.startsWith('dept-')).map((role) => role.name)).toEqual([
+      'dept-police', 'dept-civil-affairs', 'dept-governance', 'dept-city-management', 'dept-market-regulation',
+    ]);
   });
 
   it('names only scopes it defines as defaults, the built-in ones included', () => {

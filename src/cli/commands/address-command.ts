@@ -8,7 +8,7 @@ import { withHub } from '../with-hub.js';
 
 const BATCH = 1_000;
 
-/** One output line: the fields DESIGN asks for, plus the reading with --explain. */
+/** One output line: the fields docs/design.md §3.2 names, plus the reading with --explain. */
 function toJson(resolved: ResolvedText, explain: boolean): string {
   const { text, status, code, level, confidence, candidates } = resolved;
   const line: Record<string, unknown> = { text, status, code, level, confidence, candidates };

@@ -9,13 +9,13 @@ import { RegistryImportError } from '../../registry/registry-import-error.js';
 import { progressPrinter } from '../progress.js';
 import { withHub } from '../with-hub.js';
 
-/** Columns a file must have; the rest of DESIGN §3's columns may be left out. */
+/** Columns a file must have; the rest of the columns of docs/design.md §3.1 may be left out. */
 const REQUIRED_GRID_COLUMNS = GRID_COLUMNS.filter((c) => c !== 'kind');
 const REQUIRED_ADDRESS_COLUMNS = ADDRESS_COLUMNS.filter((c) => ['address_code', 'division_code', 'road', 'road_number'].includes(c));
 
 const importCommand = new Command('import')
   .description(
-    'import grids.csv and/or addresses.csv (DESIGN §3) in one transaction: upsert by code, idempotent; ' +
+    'import grids.csv and/or addresses.csv (docs/design.md §3.1) in one transaction: upsert by code, idempotent; ' +
       'any bad row rejects the import whole and lists every bad row',
   )
   .option('--grids <file>', 'grids CSV: grid_code, name, province, city, district, street, community, division_code, kind')

@@ -13,7 +13,7 @@ import { withHub } from '../with-hub.js';
 import { maskIdNumber, maskName, maskPhone } from '../../access/masks.js';
 import type { FieldConflicts } from '../../crosswalk/quality-queries.js';
 
-/** A person's key and personal values, masked as DESIGN §5 masks them for a data steward. */
+/** A person's key and personal values, masked as docs/design.md §5.4 masks them for a data steward. */
 const PERSON_MASKS: Record<string, (value: string) => string> = { name: maskName, phone: maskPhone };
 
 function maskedForSteward(conflict: FieldConflicts): FieldConflicts {

@@ -27,7 +27,7 @@ export const tokenCommand = new Command('token')
   .option('--subject <name>', 'the token subject (who the audit log says looked)')
   .addHelpText(
     'after',
-    `\nRoles (DESIGN §5):\n${Object.entries(ROLES)
+    `\nRoles (docs/design.md §5.2; one dept-<name> per connector in connectors/index.ts):\n${Object.entries(ROLES)
       .map(([role, scope]) => `  ${role.padEnd(24)} ${scope}`)
       .join('\n')}\n\nExample:\n  curl -H "Authorization: Bearer $(npx gridgraph token --role dept-police --district 320102)" \\\n       -H "X-Access-Purpose: case 2026-0042" http://localhost:4000/graphql …`,
   )
@@ -36,9 +36,11 @@ export const tokenCommand = new Command('token')
     if (config.keycloak !== undefined) {
       throw badUserInput('KEYCLOAK_URL is set: tokens come from that Keycloak; `gridgraph token` mints development-realm tokens only');
     }
-    const unknown = options.role.filter((role) => !isRole(role));
+    // The installation's roles, checked before the realm's key is touched: a mistyped role creates nothing.
+    const unknown = options.role.filter((role) => !isRole(role, ROLES));
     if (unknown.length > 0) throw badUserInput(`unknown role ${unknown.join(', ')}; the roles are ${Object.keys(ROLES).join(', ')}`);
-    const token = await mintToken(loadDevRealm(config.dataDir), {
+    const realm = loadDevRealm(config.dataDir, ROLES);
+    const token = await mintToken(realm, {
       roles: options.role as Role[],
       grids: options.grid,
       communities: options.community,
@@ -54,7 +56,7 @@ export const tokenCommand = new Command('token')
 /** A token whose area the hub would reject (a 6-digit --community, a role without its area) is not worth printing. Grids are checked against the registry by the hub only. */
 function refuseWhatTheHubWouldRefuse(token: string): void {
   try {
-    viewerFromClaims(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')));
+    viewerFromClaims(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')), undefined, ROLES);
   } catch (error) {
     if (isInvalidToken(error)) throw badUserInput(`the hub would refuse this token: ${error.message}`);
     throw error;

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The crosswalk (DESIGN §4): one row per source record, linking it to the
+ * The crosswalk (docs/design.md §4.3): one row per source record, linking it to the
  * entity it describes (by natural key) and to the standard address its text
  * resolved to. Attributes stay in the sources; queries find records here and
  * read them live. Plus each source table's sync watermark and each run's figures.

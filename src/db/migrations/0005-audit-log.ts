@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The audit log (DESIGN §5): append-only — triggers refuse UPDATE, DELETE and
+ * The audit log (docs/design.md §5.7): append-only — triggers refuse UPDATE, DELETE and
  * TRUNCATE — and hash-chained: each record carries the hash of the one before,
  * and `audit_head` the last, so a changed, removed or cut-off record shows.
  */

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Secrets the hub keeps in its own database, so every process on one hub
  * database shares them and they survive restarts: the key that seals global
- * ids and cursors (DESIGN §2: opaque, not buildable from a natural key).
+ * ids and cursors (docs/design.md §2.1: opaque, not buildable from a natural key).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema

@@ -145,7 +145,7 @@ export type CityManagementCase = {
   verifiedAt?: Maybe<Scalars['String']['output']>;
 };
 
-/** GB/T 43697 grading, as DESIGN §5 uses it. */
+/** GB/T 43697 grading, as docs/design.md §5.3 uses it. */
 export type Classification =
   /** Public. */
   | 'L1'

@@ -60,8 +60,7 @@ export const entityResolvers: Resolvers = {
     kind: (organization, _, context, info) => sharedValue(organization, 'kind', context, info),
     status: (organization, _, context, info) => sharedValue(organization, 'status', context, info),
     address: common.address,
-    legalRepresentative: async (organization, _, context) =>
-      (await linked(organization, 'from', 'PERSON', context)).find((link) => link.role === 'LEGAL_REPRESENTATIVE')?.entity ?? null,
+    // legalRepresentative: a connector's link declares it (`field: 'legalRepresentative'`), resolved with its links (connector-resolvers.ts).
     people: (organization, _, context) => linked(organization, 'from', 'PERSON', context),
     events: (organization, page, context) => listPage('EVENT', { linkedTo: { kind: 'ORGANIZATION', key: organization.key } }, page, context),
     records: common.records,

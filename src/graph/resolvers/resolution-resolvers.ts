@@ -23,7 +23,7 @@ function regionName(resolved: ResolvedText, level: RegionLevel): string | null {
   return names.size === 1 ? [...names][0] : null;
 }
 
-/** Address resolution (DESIGN §3): the resolver holds the registry in memory; the chosen addresses load through the request's loaders. */
+/** Address resolution (docs/design.md §3.2): the resolver holds the registry in memory; the chosen addresses load through the request's loaders. */
 export const resolutionResolvers: Resolvers = {
   Query: {
     resolveAddress: async (_, { text }, { addressResolver }) => {
