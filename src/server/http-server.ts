@@ -29,6 +29,8 @@ import { requestDeadline } from './request-deadline.js';
 import { syncedValuesPlugin } from './synced-values-plugin.js';
 import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
+import { ANONYMOUS } from '../access/viewer.js';
+import { type AnonymousOperation, RESIDENT_PAGE_PATH, residentPages } from '../pages/resident-page.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { findExistingGridCodes } from '../registry/grid-repository.js';
 import { DEFAULT_OPERATION_LIMITS, limitValidationRules, type OperationLimits, operationGate } from './operation-limits.js';
@@ -145,6 +147,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }));
   app.use(healthRoutes(checks, sources.length === 0 ? undefined : syncSummary));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  // The resident's page asks the graph as the anonymous viewer: the same operation, plugins and rules as /graphql.
+  const runAnonymous: AnonymousOperation = async (query, variables) => {
+    let contextValue: GraphContext;
+    try {
+      contextValue = createGraphContext(await servicesReady(), ANONYMOUS, { requestId: randomUUID() });
+    } catch {
+      return { status: 503, errors: [{ message: 'hub unavailable' }] };
+    }
+    const response = await apollo.executeOperation({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') return { status: 500, errors: [{ message: 'unexpected incremental answer' }] };
+    const { data, errors } = response.body.singleResult;
+    return { status: response.http.status ?? 200, data, errors };
+  };
+  app.use(RESIDENT_PAGE_PATH, requestDeadline(options.requestTimeoutMs ?? 10_000), residentPages(schema, runAnonymous));
   app.get(GRAPHQL_PATH, (req, res, next) => {
     // A browser asking for the page gets GraphiQL; a GET with a query is a GraphQL request.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
