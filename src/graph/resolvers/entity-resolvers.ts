@@ -157,7 +157,7 @@ function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>
 function atAddress(kind: EntityKind) {
   return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, context: GraphContext) => {
     const { db, access, loaders } = context;
-    const descendants = includeDescendants ?? false;
+    const descendants = includeDescendants ?? true; // the SDL default (issue 22): an explicit null reads as it
     return entityPage(
       kind,
       page,
