@@ -60,3 +60,16 @@ ${page.script === undefined ? '' : `<script>${page.script}</script>`}
 </body>
 </html>`);
 }
+
+/** `GET /`: where a newcomer lands — links to GraphiQL, the steward's pages, and how a plate's page is reached. */
+export function sendHomePage(res: Response, paths: { graphql: string; steward: string; plate: string }): void {
+  sendPage(res, 200, {
+    title: 'gridgraph',
+    body: `<h1>gridgraph</h1>
+<section><ul>
+<li><a href="${escapeHtml(paths.graphql)}">GraphiQL</a> — 图查询 · the graph (${escapeHtml(paths.graphql)})</li>
+<li><a href="${escapeHtml(paths.steward)}">数据质量</a> — 数据管理员页面 · the data steward's pages</li>
+<li>门牌页面 · a door plate's page: <code>${escapeHtml(paths.plate)}/&lt;门牌编码&gt;</code></li>
+</ul></section>`,
+  });
+}
