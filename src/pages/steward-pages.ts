@@ -114,6 +114,7 @@ async function signIn(token) {
   if (data && data.syncStatus) showSync(data.syncStatus);
 }
 function showQuality(quality) {
+  if (quality.tables.length === 0) { $('quality-table').replaceChildren(el('p', '此令牌看不到任何源表 · no source table is visible to this token', { class: 'error' })); $('conflicts-table').replaceChildren(); return; }
   $('quality-table').replaceChildren(table(['源 source', '表 table', ...COUNTS.map((c) => c[1])], quality.tables.map((t) => [t.source, t.table, ...COUNTS.map(([field, label, kind]) => {
     const value = Array.isArray(t[field]) ? t[field].reduce((sum, f) => sum + f.count, 0) : t[field];
     if (!kind || !value) return value;

@@ -83,7 +83,8 @@ describe(`the steward's pages in a real browser (${testDatabaseKind})`, () => {
       expect([...rows].sort()).toEqual(SOURCE_TABLES);
       await page.locator('#sync-table tbody tr').first().waitFor();
       const synced = await page.locator('#sync-table tbody tr').evaluateAll((trs) => trs.map((tr) => `${tr.children[0].textContent}/${tr.children[1].textContent}`));
-      expect([...new Set(synced)].sort()).toEqual(SOURCE_TABLES);
+      // Every declared table has its sync status (a connector may sync a table more, e.g. dispute parties).
+      expect([...new Set(synced)]).toEqual(expect.arrayContaining(SOURCE_TABLES));
       await screenshot(page, 'steward-quality');
 
       // The worklist behind the largest unmatched-address count: 20 a page, then the next.
@@ -129,7 +130,7 @@ describe(`the steward's pages in a real browser (${testDatabaseKind})`, () => {
       await page.goto(`${devOrigin}/steward`);
       await page.locator('#token').fill(gridWorker);
       await page.getByRole('button', { name: /sign in/ }).click();
-      await page.locator('#quality-table p.error, #app-status:not(:empty)').first().waitFor({ timeout: 60_000 });
+      await page.locator('#quality-table > p, #app-status:not(:empty)').first().waitFor({ timeout: 60_000 });
       expect(await page.locator('#quality-table tbody tr').count()).toBe(0);
       await page.locator('#logout').click();
       await page.locator('#token').fill('eyJhbGciOiJSUzI1NiJ9.e30.c2ln');
