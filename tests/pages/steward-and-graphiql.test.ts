@@ -122,13 +122,13 @@ describe(`the steward's pages in a real browser (${testDatabaseKind})`, () => {
     }
   });
 
-  it('with a grid worker token shows no quality figures; with a token of another realm returns to sign-in saying why', async () => {
-    const gridWorker = await testRealm().token({ roles: ['grid-worker'], grids: ['32010200200102'] });
+  it('with an auditor token shows no quality figures; with a token of another realm returns to sign-in saying why', async () => {
+    const auditor = await testRealm().token({ roles: ['auditor'] });
     const watched = await openWatchedPage(browser, devOrigin);
     try {
       const { page } = watched;
       await page.goto(`${devOrigin}/steward`);
-      await page.locator('#token').fill(gridWorker);
+      await page.locator('#token').fill(auditor);
       await page.getByRole('button', { name: /sign in/ }).click();
       await page.locator('#quality-table > p, #app-status:not(:empty)').first().waitFor({ timeout: 60_000 });
       expect(await page.locator('#quality-table tbody tr').count()).toBe(0);
