@@ -7,6 +7,7 @@ import { registryCommand } from './commands/registry-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { tokenCommand } from './commands/token-command.js';
+import { platesCommand } from './commands/plates-command.js';
 import { demoGenerateCommand, qualityCommand, syncCommand } from './commands/sync-commands.js';
 
 const program = new Command('gridgraph')
@@ -19,6 +20,7 @@ const program = new Command('gridgraph')
   .addCommand(qualityCommand)
   .addCommand(tokenCommand)
   .addCommand(auditCommand)
+  .addCommand(platesCommand)
   .addCommand(demoCommand.addCommand(demoGenerateCommand));
 
 try {

@@ -53,7 +53,7 @@ export function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | '
 export function atAddress(kind: EntityKind) {
   return (address: { code: string }, { includeDescendants, ...page }: PageArgs & { includeDescendants?: boolean | null }, context: GraphContext) => {
     const { db, access, loaders } = context;
-    const descendants = includeDescendants ?? false;
+    const descendants = includeDescendants ?? true; // the SDL's default: an explicit null reads as it
     return entityPage(
       kind,
       page,

@@ -20,7 +20,8 @@ import { GLOBAL_ID_SECRET, OpaqueIds } from '../graph/opaque-ids.js';
 import { loadHubSecret } from '../db/hub-secret-repository.js';
 import { recordVisibility } from '../access/record-visibility.js';
 import { readFieldRules } from '../access/classification.js';
-import { GRAPHIQL_ASSET_PATH, graphiqlAssets, graphiqlPage } from './graphiql.js';
+import { DEV_TOKEN_PATH, GRAPHIQL_ASSET_PATH, devTokenRoutes, graphiqlAssets, graphiqlPage } from './graphiql.js';
+import type { DevRealm } from '../auth/dev-realm.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { readSyncStatus } from '../sync/sync-status.js';
 import { accessPlugin } from './access-plugin.js';
@@ -30,6 +31,10 @@ import { syncedValuesPlugin } from './synced-values-plugin.js';
 import { unavailablePlugin } from './unavailable-plugin.js';
 import { authenticate, viewerOf } from '../auth/authenticate.js';
 import { rolesServing } from '../access/roles.js';
+import { ANONYMOUS } from '../access/viewer.js';
+import { type AnonymousOperation, RESIDENT_PAGE_PATH, residentPages } from '../pages/resident-page.js';
+import { STEWARD_PAGE_PATH, stewardPages } from '../pages/steward-pages.js';
+import { sendHomePage } from '../pages/html.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { findExistingGridCodes } from '../registry/grid-repository.js';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config/config.js';
@@ -63,6 +68,8 @@ export interface ServerOptions {
   readonly operationLimits?: OperationLimits;
   /** Trusted-documents mode: only these documents may run. @default undefined: any document */
   readonly trustedDocuments?: TrustedDocuments;
+  /** The embedded development realm, when tokens come from it: GraphiQL then offers a role and area picker that mints its tokens. Never given with KEYCLOAK_URL. @default undefined */
+  readonly devRealm?: DevRealm;
 }
 
 /** A running gridgraph HTTP server. */
@@ -146,11 +153,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       lagSeconds: table.lagSeconds,
     }));
   app.use(healthRoutes(checks, sources.length === 0 ? undefined : syncSummary));
+  if (options.devRealm !== undefined) app.use(DEV_TOKEN_PATH, devTokenRoutes(options.devRealm, options.db));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  // The resident's page asks the graph as the anonymous viewer: the same operation, plugins and rules as /graphql.
+  const runAnonymous: AnonymousOperation = async (query, variables) => {
+    let contextValue: GraphContext;
+    try {
+      contextValue = createGraphContext(await servicesReady(), ANONYMOUS, { requestId: randomUUID() });
+    } catch {
+      return { status: 503, errors: [{ message: 'hub unavailable' }] };
+    }
+    const response = await apollo.executeOperation({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') return { status: 500, errors: [{ message: 'unexpected incremental answer' }] };
+    const { data, errors } = response.body.singleResult;
+    return { status: response.http.status ?? 200, data, errors };
+  };
+  app.use(RESIDENT_PAGE_PATH, requestDeadline(options.requestTimeoutMs ?? 10_000), residentPages(schema, runAnonymous));
+  app.use(STEWARD_PAGE_PATH, stewardPages({ graphqlPath: GRAPHQL_PATH, devTokenPath: options.devRealm === undefined ? undefined : DEV_TOKEN_PATH }));
+  app.get('/', (_req, res) => sendHomePage(res, { graphql: GRAPHQL_PATH, steward: STEWARD_PAGE_PATH, plate: RESIDENT_PAGE_PATH }));
   app.get(GRAPHQL_PATH, (req, res, next) => {
     // A browser asking for the page gets GraphiQL; a GET with a query is a GraphQL request.
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
-      res.type('html').send(graphiqlPage(GRAPHQL_PATH));
+      res.type('html').send(graphiqlPage(GRAPHQL_PATH, { devTokens: options.devRealm !== undefined }));
       return;
     }
     next();

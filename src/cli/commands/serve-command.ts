@@ -63,7 +63,7 @@ export const serveCommand = new Command('serve')
       sources = await openSources(connectors, config, [], { timeoutMs: config.sourceTimeoutMs });
       console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
       if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
-      const { verifier, description } = configuredVerifier(config);
+      const { verifier, description, devRealm } = configuredVerifier(config);
       console.log(`gridgraph: tokens from the ${description}`);
       server = await startServer({
         db: hub.db,
@@ -75,6 +75,7 @@ export const serveCommand = new Command('serve')
         port: config.port,
         host: config.host,
         verifier,
+        devRealm, // issue 22: GraphiQL's token picker, development realm only
         anonymousIntrospection: config.anonymousIntrospection,
         operationLimits: config.operationLimits,
         trustedDocuments,

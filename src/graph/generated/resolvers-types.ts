@@ -1068,7 +1068,7 @@ export type StandardAddress = Node & {
   district: Scalars['String']['output'];
   /** The QR plate on this door or building, if it has one. */
   doorPlate?: Maybe<DoorPlate>;
-  /** Events at this address (and, with includeDescendants, below it). */
+  /** Events at this address (and, unless includeDescendants: false, below it: the one-address-one-file dossier). */
   events?: Maybe<EventConnection>;
   floor?: Maybe<Scalars['String']['output']>;
   /** Canonical full text, from province down to room. */
@@ -1078,16 +1078,16 @@ export type StandardAddress = Node & {
   latitude?: Maybe<Scalars['Float']['output']>;
   level: AddressLevel;
   longitude?: Maybe<Scalars['Float']['output']>;
-  /** Objects registered at this address (and, with includeDescendants, below it). */
+  /** Objects registered at this address (and, unless includeDescendants: false, below it: the one-address-one-file dossier). */
   objects?: Maybe<RegisteredObjectConnection>;
-  /** Organizations whose records resolve to this address (and, with includeDescendants, below it). */
+  /** Organizations whose records resolve to this address (and, unless includeDescendants: false, below it: the one-address-one-file dossier). */
   organizations?: Maybe<OrganizationConnection>;
   /** The address one level up: a room's building, a building's door. */
   parent?: Maybe<StandardAddress>;
   province: Scalars['String']['output'];
   /** The community region the address lies in. */
   region: Region;
-  /** People whose records resolve to this address — and, with includeDescendants, to its buildings and rooms — by ID number. */
+  /** People whose records resolve to this address and (unless includeDescendants: false) its buildings and rooms by ID number. */
   residents?: Maybe<PersonConnection>;
   /** 路 / 街 / 巷 */
   road: Scalars['String']['output'];
