@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { isInvalidToken } from './invalid-token.js';
+import { logServerError } from '../observability/logger.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** The header a caller states their purpose in: a case number or a reason (DESIGN §5). */
@@ -67,6 +68,6 @@ export function unauthenticated(res: Response, error: string, description: strin
 
 /** The grid registry could not be read: no viewer can be built, so nothing is answered (fail closed), and nothing internal is told. */
 function unavailable(res: Response, error: unknown): void {
-  if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] could not check a token\'s grids:', error);
+  logServerError('could not check a token\'s grids', error);
   res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL } }] });
 }
