@@ -221,15 +221,23 @@ function nameLabel(name: string): string {
 
 export type RequestOutcome = 'success' | 'partial' | 'error';
 
+let recording = true;
+/** Turns the calls below into no-ops and back: for `npm run bench -- observability`, which measures what they cost. */
+export function recordMetrics(on: boolean): void {
+  recording = on;
+}
+
 export const metrics = {
   /** One GraphQL HTTP request finished. */
   request(operation: string, outcome: RequestOutcome, seconds: number, errorCodes: readonly string[]): void {
+    if (!recording) return;
     requests.inc({ operation, outcome });
     requestDuration.observe({ operation }, seconds);
     for (const code of errorCodes) graphqlErrors.inc({ code: codeLabel(code) });
   },
   /** One live read batch from a source finished. */
   sourceRead(connector: string, outcome: 'ok' | 'failed' | 'timeout', seconds: number): void {
+    if (!recording) return;
     const label = nameLabel(connector);
     sourceReads.inc({ connector: label, outcome });
     sourceReadDuration.observe({ connector: label }, seconds);
@@ -240,10 +248,12 @@ export const metrics = {
   },
   /** Records entered the audit queue. */
   auditQueued(records: number): void {
+    if (!recording) return;
     auditQueueDepth.inc(records);
   },
   /** A group commit of `records` records finished (and left the queue). */
   auditCommitted(records: number, ok: boolean, seconds: number): void {
+    if (!recording) return;
     auditQueueDepth.dec(records);
     auditCommits.inc({ outcome: ok ? 'ok' : 'failed' });
     auditCommitDuration.observe(seconds);
@@ -251,10 +261,12 @@ export const metrics = {
   },
   /** A chunk of `rows` rows of a source table was read by the sync. */
   syncRowsRead(connector: string, table: string, rows: number): void {
+    if (!recording) return;
     syncRowsRead.inc({ connector: nameLabel(connector), table: nameLabel(table) }, rows);
   },
   /** A table's sync finished: what it did not take. */
   tableSynced(result: { source: string; table: string; skipped: number; duplicates: number; badChangeValues: number }): void {
+    if (!recording) return;
     const labels = { connector: nameLabel(result.source), table: nameLabel(result.table) };
     syncRowsRejected.set({ ...labels, reason: 'no_record_id' }, result.skipped);
     syncRowsRejected.set({ ...labels, reason: 'duplicate_record_id' }, result.duplicates);
@@ -267,6 +279,7 @@ export const metrics = {
   },
   /** Addresses resolved: counted by status. */
   addressesResolved(results: readonly { readonly status: string }[]): void {
+    if (!recording) return;
     const counts = new Map<string, number>();
     for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
     for (const [status, count] of counts) addressResolutions.inc({ status: /^[A-Z_]{1,20}$/.test(status) ? status.toLowerCase() : 'other' }, count);

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { connectors } from '../../connectors/index.js';
+import { metricsRegistry } from '../../src/observability/metrics.js';
 import { testDatabaseKind } from '../support/test-hub.js';
 import { DOSSIER, type ObservedWorld, startObservedWorld } from './observed-world.js';
 import { type Sample, sampleValue, scrape } from './prometheus-text.js';
@@ -112,5 +114,26 @@ describe('where /metrics is served', () => {
     expect(new URL(world.server.metricsUrl!).port).not.toBe(String(world.server.port));
     expect((await fetch(new URL('/metrics', world.server.url))).status).toBe(404);
     expect((await fetch(new URL('/other', world.server.metricsUrl))).status).toBe(404);
+  });
+});
+
+describe('the README and the dashboard', () => {
+  const families = () => new Set(metricsRegistry.getMetricsAsArray().map((metric) => metric.name).filter((name) => name.startsWith('gridgraph_')));
+
+  it('the README documents every gridgraph metric family, and no other', () => {
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Metric families'), readme.indexOf('### Traces'));
+    const documented = new Set([...section.matchAll(/^\| `(gridgraph_[a-z_]+)` \|/gm)].map((match) => match[1]));
+    expect([...documented].sort()).toEqual([...families()].sort());
+  });
+
+  it('the dashboard queries only families that exist, and shows requests, departments, sync lag and the audit', () => {
+    const dashboard = JSON.parse(fs.readFileSync(new URL('../../deploy/grafana/gridgraph-dashboard.json', import.meta.url), 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((panel: { targets?: { expr: string }[] }) => (panel.targets ?? []).map((target) => target.expr));
+    const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/gridgraph_[a-z_]+/g)].map((match) => match[0].replace(/_(bucket|sum|count)$/, ''))));
+    for (const name of used) expect(families(), name).toContain(name);
+    for (const needed of ['gridgraph_http_request_duration_seconds', 'gridgraph_source_reads_total', 'gridgraph_sync_lag_seconds', 'gridgraph_audit_records_appended_total']) {
+      expect(used, needed).toContain(needed);
+    }
   });
 });
