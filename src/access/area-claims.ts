@@ -1,4 +1,4 @@
-import { invalidToken } from '../auth/invalid-token.js';
+import { invalidToken } from '../errors/invalid-token.js';
 import { REGISTRY_CODE } from '../registry/row-validation.js';
 import { isRole, type Role } from './roles.js';
 

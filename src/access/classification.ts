@@ -1,9 +1,12 @@
 import { getDirective } from '@graphql-tools/utils';
 import { type GraphQLSchema, isIntrospectionType, isObjectType } from 'graphql';
 
-export type Level = 'L1' | 'L2' | 'L3' | 'L4';
-export type MaskKind = 'ID_NUMBER' | 'PHONE' | 'NAME' | 'ADDRESS' | 'DATE';
-export type Domain = 'DATA' | 'METADATA' | 'AUDIT' | 'STRUCTURE';
+import type { Classification, Domain, Mask } from './generated/classification-enums.js';
+
+/** The SDL's enums (schema/classification.graphql), as generated. */
+export type Level = Classification;
+export type MaskKind = Mask;
+export type { Domain };
 
 /** A field's classification as its SDL declares it (DESIGN §5). */
 export interface FieldRule {

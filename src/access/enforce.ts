@@ -1,42 +1,53 @@
-import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   getNamedType,
   getNullableType,
   type GraphQLFieldResolver,
-  type GraphQLResolveInfo,
   type GraphQLSchema,
+  isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import type { StandardAddressRow } from '../db/hub-schema.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { GridgraphError } from '../errors/gridgraph-error.js';
-import type { GraphContext } from '../graph/context.js';
-import type { EntityRef } from '../graph/parents.js';
+import { addressInScope } from '../registry/area.js';
+import type { AccessRequest } from './access-request.js';
 import { type FieldRule, readFieldRules, readFilterArguments } from './classification.js';
+import { assertDeniableFieldsNullable } from './deniable-fields.js';
 import { applyMask } from './masks.js';
 import { decide, maskOf } from './policy.js';
-import { addressInScope } from './row-scope.js';
-import { VALUE_OF, type ValueOf } from './value-of.js';
-import { assertDeniableFieldsNullable } from './deniable-fields.js';
+import type { Subject, SubjectOf } from './subject.js';
 
-/** Set on a value read from a source record (a facet, a conflict's value): the entity it describes, for the audit. */
-export const ENTITY = Symbol('entity');
-
-/** The row-scoped types: the places where people live and everything found there. Regions and grids are public geography. */
-const SCOPED_TYPES = ['StandardAddress', 'DoorPlate', 'Person', 'Organization', 'Event', 'RegisteredObject', 'Node'];
+/** What enforceAccess is given besides the schema: the departments that exist, and how the graph locates its values. */
+export interface AccessModel {
+  /** The connectors' names: the departments a field's `@classified(department:)` may name. */
+  readonly departments: readonly string[];
+  /** Where each value lies, what it describes, who owns it (see `Subject`). */
+  readonly subjectOf: SubjectOf;
+  /** The types whose values `subjectOf` locates: every `@inArea` type must be one. */
+  readonly locatedTypes: ReadonlySet<string>;
+}
 
 /**
- * The one place access is decided (DESIGN §5). Every field's resolver is
- * wrapped: its classification and the caller's roles, department and purpose
- * decide full, masked or denied (FORBIDDEN at its path); a record outside the
- * caller's area reads as missing; a masked field cannot filter; every unmasked
- * L3/L4 value is noted for the audit. Aliases, fragments, interfaces, `node(id)`
- * and nested paths all end in these resolvers, so there is no way around them.
+ * The one place access is decided (docs/design/access.md). Every field's
+ * resolver is wrapped: its classification and the caller's roles, department
+ * and purpose decide full, masked or denied (FORBIDDEN at its path); a value
+ * outside the caller's area reads as missing; a masked field cannot filter;
+ * every unmasked L3/L4 value is noted for the audit. Aliases, fragments,
+ * interfaces, `node(id)` and nested paths all end in these resolvers, so there
+ * is no way around them.
+ *
+ * Rows: a value lies in the caller's area when its subject's entity or address
+ * does. The types declared `@inArea` (and the objects implementing such an
+ * interface) must be located: a value of one the graph cannot locate is not
+ * shown. A value of any other type that the graph locates (a `node(id:)`) is
+ * checked all the same. Lists lose their items outside the area; a single
+ * value reads as null.
  */
-export function enforceAccess(schema: GraphQLSchema, departments: readonly string[]): GraphQLSchema {
+export function enforceAccess(schema: GraphQLSchema, model: AccessModel): GraphQLSchema {
+  const { departments, subjectOf, locatedTypes } = model;
   const rules = readFieldRules(schema);
   const unknown = [...rules.values()].filter((rule) => rule.department !== undefined && !departments.includes(rule.department));
   if (unknown.length > 0) {
@@ -44,10 +55,9 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
   }
   const filters = readFilterArguments(schema);
   assertDeniableFieldsNullable(schema, rules, filters, departments);
-  const scopedTypes = new Set(SCOPED_TYPES);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (isObjectType(type) && type.getInterfaces().some((i) => i.name === 'RegisteredObject')) scopedTypes.add(type.name);
-  }
+  const scopedTypes = readScopedTypes(schema);
+  const unlocated = [...scopedTypes].filter((type) => !locatedTypes.has(type));
+  if (unlocated.length > 0) throw new Error(`@inArea types the graph cannot locate (no subject): ${unlocated.join(', ')}`);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       const coordinate = `${typeName}.${fieldName}`;
@@ -62,20 +72,22 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
       const nullable = getNullableType(config.type);
       const list = isListType(nullable);
       const itemsNullable = list && !isNonNullType(nullable.ofType);
-      // Connections are scoped in SQL (their counts must agree); their edges and nodes need no second look.
-      const insideConnection = typeName.endsWith('Connection') || typeName.endsWith('Edge');
-      const scoped = scopedTypes.has(getNamedType(config.type).name) && !insideConnection;
+      const returnType = getNamedType(config.type).name;
+      const scoped = scopedTypes.has(returnType);
+      const located = scoped || locatedTypes.has(returnType);
+      const inArea = areaCheck(returnType, scoped, subjectOf);
 
-      const enforced: GraphQLFieldResolver<unknown, GraphContext> = (parent, args, context, info) => {
+      const enforced: GraphQLFieldResolver<unknown, AccessRequest> = (parent, args, context, info) => {
         const { viewer } = context.access;
         for (const [argument, targetRule] of filterRules) {
           if (args[argument] !== undefined && args[argument] !== null && decide(viewer, targetRule, undefined) !== 'FULL') {
             throw forbidden(`${coordinate}(${argument}:) filters on ${targetRule.coordinate}, which your roles see masked or not at all`, targetRule);
           }
         }
-        const applied: AppliedRule | undefined = rule.valueOf ? ruleOfValue(parent, rules) : { rule, owner: rule.department ?? ownerOf(parent) };
-        if (applied === undefined) throw forbidden(`${coordinate} holds a value of no classified field and is not shown`, rule);
-        const { rule: effective, owner } = applied;
+        const parentSubject = subjectOf(typeName, parent);
+        const effective = rule.valueOf ? ruleOfValue(parentSubject, rules) : rule;
+        if (effective === undefined) throw forbidden(`${coordinate} holds a value of no classified field and is not shown`, rule);
+        const owner = effective.department ?? parentSubject?.owner;
         const sensitive = (effective.level === 'L3' || effective.level === 'L4') && !effective.aggregate;
         const decision = decide(viewer, effective, owner);
         if (decision === 'DENIED') {
@@ -84,16 +96,19 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
         }
         const value = resolve(parent, args, context, info);
         const audited = sensitive && decision === 'FULL';
-        if (!scoped && decision !== 'MASKED' && !audited) return value;
+        if (!located && decision !== 'MASKED' && !audited) return value;
         const finish = (shown: unknown) => {
           if (decision === 'MASKED') return applyMask(maskOf(viewer, effective)!, shown, context);
           if (audited && shown !== null && shown !== undefined && !(Array.isArray(shown) && shown.length === 0)) {
-            const entity = applied.entity ?? entityOf(parent, info);
-            context.access.audit.record(info.operation, entity.type, entity.key, effective.coordinate);
+            const entity = parentSubject?.entity ?? (parentSubject?.address ? { kind: 'ADDRESS', key: parentSubject.address.code } : undefined);
+            context.access.audit.record(info.operation, entity?.kind ?? typeName, entity?.key ?? null, effective.coordinate);
           }
           return shown;
         };
-        if (scoped) return Promise.resolve(value).then((shown) => keepInScope(shown, list, itemsNullable, context)).then(finish);
+        if (located) {
+          const kept = keepInArea(value, list, itemsNullable, inArea, context);
+          return isPromiseLike(kept) ? kept.then(finish) : finish(kept);
+        }
         // Most values are already at hand (a facet's field): masked and noted
         // here and now — a promise per field costs every dossier allocation and a turn.
         return isPromiseLike(value) ? value.then(finish) : finish(value);
@@ -101,6 +116,55 @@ export function enforceAccess(schema: GraphQLSchema, departments: readonly strin
       return { ...config, resolve: enforced };
     },
   });
+}
+
+/** The types declared `@inArea`, and every object type implementing such an interface. */
+function readScopedTypes(schema: GraphQLSchema): Set<string> {
+  const scoped = new Set<string>();
+  const declared = (type: Parameters<typeof getDirective>[1]) => (getDirective(schema, type, 'inArea')?.length ?? 0) > 0;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if ((isObjectType(type) || isInterfaceType(type)) && declared(type)) scoped.add(type.name);
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && type.getInterfaces().some((i) => scoped.has(i.name))) scoped.add(type.name);
+  }
+  return scoped;
+}
+
+/**
+ * Whether one value of a field's type lies in the caller's area: by its
+ * subject's entity or address; a value the graph does not locate passes unless
+ * its type is declared `@inArea` (then it fails: fail closed).
+ */
+type AreaCheck = (value: unknown, context: AccessRequest) => boolean | Promise<boolean>;
+
+function areaCheck(typeName: string, scoped: boolean, subjectOf: SubjectOf): AreaCheck {
+  return (value, context) => {
+    const subject = subjectOf(typeName, value);
+    if (subject === undefined || (subject.entity === undefined && subject.address === undefined)) return !scoped;
+    return subjectInArea(subject, context);
+  };
+}
+
+function subjectInArea(subject: Subject, { access }: AccessRequest): boolean | Promise<boolean> {
+  if (subject.inArea !== undefined) return subject.inArea;
+  if (access.viewer.scope.everywhere) return true;
+  if (subject.entity !== undefined) return access.entityInScope(subject.entity.kind, subject.entity.key);
+  return addressInScope(access.viewer.scope, subject.address!);
+}
+
+/** A single value outside the caller's area reads as null; a list loses such items (or shows null where its items may be null). */
+function keepInArea(value: unknown, list: boolean, itemsNullable: boolean, inArea: AreaCheck, context: AccessRequest): unknown {
+  if (isPromiseLike(value)) return value.then((resolved) => keepInArea(resolved, list, itemsNullable, inArea, context));
+  if (value === null || value === undefined) return value;
+  if (!list) {
+    const verdict = inArea(value, context);
+    return isPromiseLike(verdict) ? verdict.then((ok) => (ok ? value : null)) : verdict ? value : null;
+  }
+  const items = value as unknown[];
+  const verdicts = items.map((item) => item === null || inArea(item, context));
+  const keep = (found: readonly boolean[]) => (itemsNullable ? items.map((item, i) => (found[i] ? item : null)) : items.filter((_, i) => found[i]));
+  return verdicts.some(isPromiseLike) ? Promise.all(verdicts).then(keep) : keep(verdicts as boolean[]);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -111,73 +175,12 @@ function forbidden(message: string, rule: FieldRule): GridgraphError {
   return new GridgraphError(ErrorCode.FORBIDDEN, message, { field: rule.coordinate, classification: rule.level });
 }
 
-/** A single value outside the caller's area reads as null; a list loses such items (or shows null where its items may be). */
-async function keepInScope(value: unknown, list: boolean, itemsNullable: boolean, context: GraphContext): Promise<unknown> {
-  if (value === null || value === undefined) return value;
-  if (!list) return (await inScope(value, context)) ? value : null;
-  const items = value as unknown[];
-  const verdicts = await Promise.all(items.map((item) => item === null || inScope(item, context)));
-  return itemsNullable ? items.map((item, i) => (verdicts[i] ? item : null)) : items.filter((_, i) => verdicts[i]);
-}
-
-function inScope(value: unknown, context: GraphContext): boolean | Promise<boolean> {
-  if (isEntityRef(value)) return context.access.entityInScope(value.kind, value.key);
-  if (isAddressRow(value)) return addressInScope(context.access.viewer.scope, value);
-  const plate = value as { address?: unknown };
-  if (isAddressRow(plate.address)) return addressInScope(context.access.viewer.scope, plate.address);
-  return true;
-}
-
-const ENTITY_KINDS = new Set(['PERSON', 'ORGANIZATION', 'EVENT', 'OBJECT']);
-
-function isEntityRef(value: unknown): value is EntityRef {
-  if (typeof value !== 'object' || value === null) return false;
-  const ref = value as Partial<EntityRef>;
-  return typeof ref.key === 'string' && typeof ref.kind === 'string' && ENTITY_KINDS.has(ref.kind);
-}
-
-function isAddressRow(value: unknown): value is StandardAddressRow {
-  return typeof value === 'object' && value !== null && typeof (value as StandardAddressRow).division_code === 'string';
-}
-
 /**
- * The department owning a value whose field declares none: the source an
- * event or object comes from (its key is `<source>:<id>`), or the source that
- * stated a link (an event's party).
+ * The rule of the field a `@valueOfField` field's value belongs to, as its
+ * parent's subject names it; undefined (shown to no one) when it names none
+ * this schema classifies.
  */
-function ownerOf(parent: unknown): string | undefined {
-  if (isEntityRef(parent)) return parent.kind === 'EVENT' || parent.kind === 'OBJECT' ? parent.key.slice(0, parent.key.indexOf(':')) : undefined;
-  const source = (parent as { source?: unknown } | null)?.source;
-  return typeof source === 'string' ? source : undefined;
-}
-
-/** The rule that decides a field's value, the department owning it, and (for a `@valueOfField`) the entity it describes. */
-interface AppliedRule {
-  readonly rule: FieldRule;
-  readonly owner: string | undefined;
-  readonly entity?: { readonly type: string; readonly key: string | null };
-}
-
-/**
- * The rule of the field a `@valueOfField` field's value belongs to, as its parent
- * names it; undefined (shown to no one) when the parent names none this schema
- * classifies.
- */
-function ruleOfValue(parent: unknown, rules: ReadonlyMap<string, FieldRule>): AppliedRule | undefined {
-  const tag = (parent as Record<symbol, ValueOf | undefined> | null)?.[VALUE_OF];
-  const rule = tag === undefined ? undefined : rules.get(tag.coordinate);
-  if (tag === undefined || rule === undefined || rule.valueOf) return undefined;
-  return { rule, owner: rule.department ?? tag.owner, entity: { type: tag.entity.kind, key: tag.entity.key } };
-}
-
-/** The entity a value belongs to, as the audit names it. */
-function entityOf(parent: unknown, info: GraphQLResolveInfo): { type: string; key: string | null } {
-  if (typeof parent !== 'object' || parent === null) return { type: info.parentType.name, key: null };
-  const tagged = (parent as Record<symbol, EntityRef | undefined>)[ENTITY];
-  if (tagged !== undefined) return { type: tagged.kind, key: tagged.key };
-  if (isEntityRef(parent)) return { type: parent.kind, key: parent.key };
-  const linked = (parent as { entity?: unknown }).entity;
-  if (isEntityRef(linked)) return { type: linked.kind, key: linked.key };
-  if (isAddressRow(parent)) return { type: 'ADDRESS', key: parent.code };
-  return { type: info.parentType.name, key: null };
+function ruleOfValue(subject: Subject | undefined, rules: ReadonlyMap<string, FieldRule>): FieldRule | undefined {
+  const rule = subject?.valueOfField === undefined ? undefined : rules.get(subject.valueOfField);
+  return rule === undefined || rule.valueOf ? undefined : rule;
 }

@@ -1,5 +1,5 @@
 import type { StandardAddressRow } from '../db/hub-schema.js';
-import type { GraphContext } from '../graph/context.js';
+import type { AccessRequest } from './access-request.js';
 import type { MaskKind } from './classification.js';
 
 /** `320102********1234`: the region and the last four stay. */
@@ -35,8 +35,8 @@ export function maskAddressText(value: string): string {
 }
 
 /** A standard address cut to building level: a room shows as its building. */
-async function maskAddress(address: StandardAddressRow, { loaders }: GraphContext): Promise<StandardAddressRow | null> {
-  return address.level === 'ROOM' && address.parent_code !== null ? loaders.addressByCode.load(address.parent_code) : address;
+async function maskAddress(address: StandardAddressRow, { access }: AccessRequest): Promise<StandardAddressRow | null> {
+  return address.level === 'ROOM' && address.parent_code !== null ? access.parentOf(address) : address;
 }
 
 const maskString: Record<Exclude<MaskKind, 'ADDRESS'>, (value: string) => string> = {
@@ -47,7 +47,7 @@ const maskString: Record<Exclude<MaskKind, 'ADDRESS'>, (value: string) => string
 };
 
 /** The value as a masked caller sees it: same type, less information; a value of an unexpected type is withheld (null). */
-export function applyMask(kind: MaskKind, value: unknown, context: GraphContext): unknown {
+export function applyMask(kind: MaskKind, value: unknown, context: AccessRequest): unknown {
   if (value === null || value === undefined) return value;
   if (kind === 'ADDRESS') return typeof value === 'object' ? maskAddress(value as StandardAddressRow, context) : typeof value === 'string' ? maskAddressText(value) : null;
   return typeof value === 'string' ? maskString[kind](value) : null;

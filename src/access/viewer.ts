@@ -1,26 +1,10 @@
-import { invalidToken } from '../auth/invalid-token.js';
+import { invalidToken } from '../errors/invalid-token.js';
 import { checkAreaClaims } from './area-claims.js';
 import type { Role } from './roles.js';
 
-/**
- * Where a caller's rows may come from. Each list holds codes of one level, and
- * an address is inside when its code at that level equals one of them — exact
- * equality, never a prefix: an address's grid; its community (its 12-digit
- * division code); its street (the first 9 digits); its district (the first 6).
- * All empty means nowhere.
- */
-export interface AreaScope {
-  /** Registry grid codes (grid workers). */
-  readonly grids: readonly string[];
-  /** 12-digit community codes (community staff). */
-  readonly communities: readonly string[];
-  /** 9-digit street codes (street staff). */
-  readonly streets: readonly string[];
-  /** 6-digit district codes (district-wide roles). */
-  readonly districts: readonly string[];
-  /** Every address: only the anonymous door-plate view, which sees public fields of the plate it names. */
-  readonly everywhere: boolean;
-}
+import type { AreaScope } from '../registry/area.js';
+
+export type { AreaScope };
 
 /** Who is asking: what the token says, plus the request's stated purpose. */
 export interface Viewer {

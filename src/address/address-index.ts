@@ -1,13 +1,10 @@
-import type { RegionRow, StandardAddressRow } from '../db/hub-schema.js';
+import type { RegionRow } from '../db/hub-schema.js';
+import type { IndexRow } from '../registry/address-repository.js';
 import { buildingKey, floorKey, roadNumberKey, roomKey, unitKey } from './address-keys.js';
 import { cleanRegistryValue } from './clean-text.js';
 import { Gazetteer } from './gazetteer.js';
 
-/** The columns of a standard address the index needs. */
-export type IndexRow = Pick<
-  StandardAddressRow,
-  'code' | 'level' | 'division_code' | 'road' | 'road_number' | 'compound' | 'building' | 'unit' | 'floor' | 'room' | 'parent_code'
->;
+export type { IndexRow } from '../registry/address-repository.js';
 
 export interface IndexedRoom {
   readonly code: string;

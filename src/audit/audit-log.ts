@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { AuditLogRow, HubSchema } from '../db/hub-schema.js';
+import type { AuditLogRow, AuditLogTable, HubSchema } from '../db/hub-schema.js';
 
 /** What one audit record says; the chain adds its sequence and hashes. */
 export interface AuditEntry {
@@ -18,23 +18,45 @@ export interface AuditEntry {
   readonly fields: readonly string[];
 }
 
-/** The hash of a record: SHA-256 over the previous hash and the record's content in a fixed order. */
+/**
+ * The audit record's fields, in hash order, each with its `audit_log` column
+ * and type: the one description the hash, the insert and the chain check all
+ * follow. The order is a security contract — a record's hash covers exactly
+ * these, in this order — so a field is only ever appended, and a column added
+ * to the table but not here is refused by a test (tests/audit/audit-record.test.ts).
+ */
+export const AUDIT_FIELDS = [
+  { field: 'at', column: 'at', type: 'timestamptz' },
+  { field: 'actor', column: 'actor', type: 'text' },
+  { field: 'actorName', column: 'actor_name', type: 'text' },
+  { field: 'roles', column: 'roles', type: 'jsonb' },
+  { field: 'purpose', column: 'purpose', type: 'text' },
+  { field: 'operationName', column: 'operation_name', type: 'text' },
+  { field: 'documentHash', column: 'document_hash', type: 'text' },
+  { field: 'requestId', column: 'request_id', type: 'text' },
+  { field: 'clientAddress', column: 'client_address', type: 'text' },
+  { field: 'entityType', column: 'entity_type', type: 'text' },
+  { field: 'entityKey', column: 'entity_key', type: 'text' },
+  { field: 'fields', column: 'fields', type: 'jsonb' },
+] as const satisfies readonly { field: keyof AuditEntry; column: keyof AuditLogTable; type: 'timestamptz' | 'text' | 'jsonb' }[];
+
+// Every field of AuditEntry is in AUDIT_FIELDS: a field added to the one but not the other does not compile.
+type Unlisted = Exclude<keyof AuditEntry, (typeof AUDIT_FIELDS)[number]['field']>;
+const everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyFieldListed;
+
+/** The chain's own columns, which the hash links rather than covers. */
+export const CHAIN_COLUMNS = ['sequence', 'previous_hash', 'hash'] as const;
+
+/** A field's value as hashed: times as ISO 8601, everything else as itself. */
+function hashed(entry: AuditEntry, field: keyof AuditEntry): unknown {
+  const value = entry[field];
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The hash of a record: SHA-256 over the previous hash and the record's sequence and fields in AUDIT_FIELDS order. */
 export function hashRecord(previousHash: string, sequence: number, entry: AuditEntry): string {
-  const content = JSON.stringify([
-    sequence,
-    entry.at.toISOString(),
-    entry.actor,
-    entry.actorName,
-    entry.roles,
-    entry.purpose,
-    entry.operationName,
-    entry.documentHash,
-    entry.requestId,
-    entry.clientAddress,
-    entry.entityType,
-    entry.entityKey,
-    entry.fields,
-  ]);
+  const content = JSON.stringify([sequence, ...AUDIT_FIELDS.map(({ field }) => hashed(entry, field))]);
   return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
 }
 
@@ -76,59 +98,32 @@ export async function appendAudit(db: Kysely<HubSchema>, entries: readonly Audit
  * in as one array per column: the statement's size does not grow with them.
  */
 async function appendAfter(db: Kysely<HubSchema>, head: ChainHead, entries: readonly AuditEntry[]): Promise<ChainHead | null> {
-  const columns = {
-    sequence: [] as string[],
-    at: [] as Date[],
-    actor: [] as string[],
-    actorName: [] as (string | null)[],
-    roles: [] as string[],
-    purpose: [] as (string | null)[],
-    operationName: [] as (string | null)[],
-    documentHash: [] as string[],
-    requestId: [] as string[],
-    clientAddress: [] as (string | null)[],
-    entityType: [] as string[],
-    entityKey: [] as (string | null)[],
-    fields: [] as string[],
-    previousHash: [] as string[],
-    hash: [] as string[],
-  };
+  const sequences: string[] = [];
+  const previousHashes: string[] = [];
+  const hashes: string[] = [];
   let sequence = head.sequence;
   let previousHash = head.hash;
   for (const entry of entries) {
     sequence += 1;
     const hash = hashRecord(previousHash, sequence, entry);
-    columns.sequence.push(String(sequence));
-    columns.at.push(entry.at);
-    columns.actor.push(entry.actor);
-    columns.actorName.push(entry.actorName);
-    columns.roles.push(JSON.stringify(entry.roles));
-    columns.purpose.push(entry.purpose);
-    columns.operationName.push(entry.operationName);
-    columns.documentHash.push(entry.documentHash);
-    columns.requestId.push(entry.requestId);
-    columns.clientAddress.push(entry.clientAddress);
-    columns.entityType.push(entry.entityType);
-    columns.entityKey.push(entry.entityKey);
-    columns.fields.push(JSON.stringify(entry.fields));
-    columns.previousHash.push(previousHash);
-    columns.hash.push(hash);
+    sequences.push(String(sequence));
+    previousHashes.push(previousHash);
+    hashes.push(hash);
     previousHash = hash;
   }
-  const c = columns;
+  const fieldArrays = AUDIT_FIELDS.map(({ field, type }) => {
+    const values = entries.map((entry) => (type === 'jsonb' ? JSON.stringify(entry[field]) : entry[field]));
+    return sql`${values}::${sql.raw(type)}[]`;
+  });
+  const columns = sql.raw(['sequence', ...AUDIT_FIELDS.map(({ column }) => column), 'previous_hash', 'hash'].join(', '));
   const result = await sql`
     with moved as (
       update audit_head set sequence = ${String(sequence)}, hash = ${previousHash}
       where id = 1 and sequence = ${String(head.sequence)} and hash = ${head.hash}
       returning 1
     )
-    insert into audit_log (sequence, at, actor, actor_name, roles, purpose, operation_name, document_hash,
-                           request_id, client_address, entity_type, entity_key, fields, previous_hash, hash)
-    select * from unnest(
-      ${c.sequence}::bigint[], ${c.at}::timestamptz[], ${c.actor}::text[], ${c.actorName}::text[], ${c.roles}::jsonb[],
-      ${c.purpose}::text[], ${c.operationName}::text[], ${c.documentHash}::text[], ${c.requestId}::text[],
-      ${c.clientAddress}::text[], ${c.entityType}::text[], ${c.entityKey}::text[], ${c.fields}::jsonb[],
-      ${c.previousHash}::text[], ${c.hash}::text[])
+    insert into audit_log (${columns})
+    select * from unnest(${sequences}::bigint[], ${sql.join(fieldArrays)}, ${previousHashes}::text[], ${hashes}::text[])
     where exists (select from moved)`.execute(db);
   return Number(result.numAffectedRows ?? 0) === entries.length ? { sequence, hash: previousHash } : null;
 }
@@ -140,20 +135,10 @@ export interface ChainStatus {
   readonly reason: string | null;
 }
 
-const entryOf = (row: AuditLogRow): AuditEntry => ({
-  at: row.at,
-  actor: row.actor,
-  actorName: row.actor_name,
-  roles: row.roles,
-  purpose: row.purpose,
-  operationName: row.operation_name,
-  documentHash: row.document_hash,
-  requestId: row.request_id,
-  clientAddress: row.client_address,
-  entityType: row.entity_type,
-  entityKey: row.entity_key,
-  fields: row.fields,
-});
+/** A stored record's fields, as they were hashed. */
+function entryOf(row: AuditLogRow): AuditEntry {
+  return Object.fromEntries(AUDIT_FIELDS.map(({ field, column }) => [field, row[column]])) as unknown as AuditEntry;
+}
 
 /**
  * Walks the chain from the first record: each must follow the one before

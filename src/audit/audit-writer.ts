@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { GraphContext } from '../graph/context.js';
+import type { Kysely } from 'kysely';
+import type { SensitiveRead } from '../access/audit-collector.js';
+import type { Viewer } from '../access/viewer.js';
+import type { HubSchema } from '../db/hub-schema.js';
 import type { AuditEntry } from './audit-log.js';
 import { auditQueueOf } from './audit-queue.js';
 
@@ -10,15 +13,21 @@ export interface OperationFacts {
   readonly document: string;
 }
 
+/** Who asked, from where, in which request: what every audit record of a response names. */
+export interface AuditedRequest {
+  readonly viewer: Viewer;
+  readonly requestId: string;
+  readonly clientAddress?: string;
+}
+
 /**
  * Writes the audit records of what this request's response is about to carry,
  * before it leaves. Throws when they cannot be written: the caller must then
  * withhold the response (fail closed).
  */
-export async function writeAuditFor(context: GraphContext, operation: OperationFacts): Promise<number> {
-  const reads = context.access.audit.drain(operation.operation);
+export async function writeAuditFor(db: Kysely<HubSchema>, request: AuditedRequest, reads: readonly SensitiveRead[], operation: OperationFacts): Promise<number> {
   if (reads.length === 0) return 0;
-  const { viewer } = context.access;
+  const { viewer } = request;
   const at = new Date();
   const documentHash = createHash('sha256').update(operation.document).digest('hex');
   const entries: AuditEntry[] = reads.map((read) => ({
@@ -29,12 +38,12 @@ export async function writeAuditFor(context: GraphContext, operation: OperationF
     purpose: viewer.purpose ?? null,
     operationName: operation.operationName,
     documentHash,
-    requestId: context.requestId,
-    clientAddress: context.clientAddress ?? null,
+    requestId: request.requestId,
+    clientAddress: request.clientAddress ?? null,
     entityType: read.entityType,
     entityKey: read.entityKey,
     fields: [...read.fields].sort(),
   }));
-  await auditQueueOf(context.db).append(entries);
+  await auditQueueOf(db).append(entries);
   return entries.length;
 }

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
-import { isInvalidToken } from './invalid-token.js';
+import { isInvalidToken } from '../errors/invalid-token.js';
 import { logServerError } from '../observability/logger.js';
 import type { TokenVerifier } from './token-verifier.js';
 

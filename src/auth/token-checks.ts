@@ -1,4 +1,4 @@
-import { invalidToken } from './invalid-token.js';
+import { invalidToken } from '../errors/invalid-token.js';
 
 /**
  * How far a token's `nbf` and `iat` may lie ahead of this server's clock: the

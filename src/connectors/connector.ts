@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StandardAddressRow } from '../db/hub-schema.js';
-import type { ChangeValueFormat, LocalTimeFormat } from '../sources/local-time.js';
+import type { EntityKind, StandardAddressRow } from '../db/hub-schema.js';
 
 /**
  * A connector: everything gridgraph knows about one department's database, as
@@ -37,8 +36,7 @@ export interface Connector {
   readonly utcOffset?: string;
 }
 
-/** The kinds of entity a source record can stand for (人、组织、事、物). */
-export type EntityKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+export type { EntityKind };
 
 /** The GraphQL type of each kind of entity; objects take theirs from their table's mapping (`objectType`). */
 export const ENTITY_TYPE_NAMES: Readonly<Record<Exclude<EntityKind, 'OBJECT'>, string>> = { PERSON: 'Person', ORGANIZATION: 'Organization', EVENT: 'Event' };
@@ -182,3 +180,13 @@ export interface DemoOptions {
   readonly seed: number;
   readonly onProgress?: (rows: number) => void;
 }
+
+/** Formats a facet field's value may be declared in. */
+export type LocalTimeFormat = 'yyyyMMdd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyyMMddHHmmss' | 'yyyy/MM/dd HH:mm';
+
+/**
+ * Formats a change column may be declared in. `timestamp` (the default) is a
+ * native timestamp column, or text in its form: `yyyy-MM-dd HH:mm:ss`, with
+ * optional fractional seconds and zone offset.
+ */
+export type ChangeValueFormat = 'timestamp' | 'yyyyMMddHHmmss' | 'yyyy/MM/dd HH:mm';

@@ -20,6 +20,9 @@ export interface HubSchema {
   hub_secret: HubSecretTable;
 }
 
+/** The kinds of entity a source record can stand for (人、组织、事、物): the crosswalk's `entity_kind`. */
+export type EntityKind = 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'DISTRICT' | 'STREET' | 'COMMUNITY';
 export type GridKind = 'RESIDENTIAL' | 'DEDICATED';
 export type AddressLevel = 'DOOR' | 'BUILDING' | 'ROOM';
@@ -81,7 +84,7 @@ export interface CrosswalkTable {
   source: string;
   source_table: string;
   record_id: string;
-  entity_kind: 'PERSON' | 'ORGANIZATION' | 'EVENT' | 'OBJECT';
+  entity_kind: EntityKind;
   /** Normalised natural key; null when the record's key failed validation. */
   entity_key: string | null;
   key_problem: string | null;

@@ -1,3 +1,4 @@
+import { findRoomsAndDoors } from '../registry/address-repository.js';
 import type { Kysely } from 'kysely';
 import type { DemoPlaces, DemoReport } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
@@ -13,7 +14,7 @@ export interface DemoSourcesOptions {
 
 /** The registry's rooms and doors, where demo records are placed: any registry that is loaded, not only the demo's. */
 export async function readDemoPlaces(hub: Kysely<HubSchema>): Promise<DemoPlaces> {
-  const rows = await hub.selectFrom('standard_address').selectAll().where('level', 'in', ['ROOM', 'DOOR']).orderBy('code').execute();
+  const rows = await findRoomsAndDoors(hub);
   return { rooms: rows.filter((row) => row.level === 'ROOM'), doors: rows.filter((row) => row.level === 'DOOR') };
 }
 

@@ -1,3 +1,4 @@
+import { hasAnyRecord } from '../crosswalk/entity-queries.js';
 import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
@@ -16,8 +17,7 @@ export async function loadDemoSourcesIfEmpty(
   resolver: AddressResolver,
   log: (line: string) => void,
 ): Promise<void> {
-  const synced = await hub.selectFrom('crosswalk').select('record_id').limit(1).executeTakeFirst();
-  if (synced !== undefined) return;
+  if (await hasAnyRecord(hub)) return;
   const reports = await generateDemoSources(hub, sources);
   for (const [name, report] of reports) log(`gridgraph: generated the demo ${name} source: ${Object.values(report.rows).reduce((a, b) => a + b, 0)} rows`);
   const { failures } = await syncSources(hub, sources, resolver, {

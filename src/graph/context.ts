@@ -52,11 +52,12 @@ export interface GraphContext extends GraphServices, RequestOrigin {
 }
 
 export function createGraphContext(services: GraphServices, viewer: Viewer, origin: RequestOrigin): GraphContext {
+  const loaders = createLoaders(services.db, viewer.scope, services.sourceTimeoutMs);
   return {
     ...services,
     ...origin,
-    loaders: createLoaders(services.db, viewer.scope, services.sourceTimeoutMs),
-    access: createRequestAccess(services.db, viewer, services.recordVisibility),
+    loaders,
+    access: createRequestAccess(services.db, viewer, services.recordVisibility, (code) => loaders.addressByCode.load(code)),
     syncedValues: [],
   };
 }

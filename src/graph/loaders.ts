@@ -8,7 +8,7 @@ import { GridgraphError } from '../errors/gridgraph-error.js';
 import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import type { AreaScope } from '../access/viewer.js';
-import { type EntityPage, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../sync/crosswalk-repository.js';
+import { type EntityPage, type EntityRecord, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../crosswalk/entity-queries.js';
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';
@@ -22,7 +22,7 @@ export interface Loaders {
   addressByCode: DataLoader<string, StandardAddressRow | null>;
   addressByDoorPlate: DataLoader<string, StandardAddressRow | null>;
   /** An entity's live source records, by kind and key. */
-  records(kind: EntityKind): DataLoader<string, CrosswalkRow[]>;
+  records(kind: EntityKind): DataLoader<string, EntityRecord[]>;
   /** Pages of the entities at an address, in the caller's area: the lists one address is asked for come in one statement. */
   entitiesAt: DataLoader<PageAtAddress, EntityPage, string>;
   /** Live links touching an entity, from its side or the other's. */
@@ -43,14 +43,14 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
   // Every source's deadline in this request: SOURCE_TIMEOUT_MS from its start (see withinDeadline).
   const sourceDeadline = Date.now() + sourceTimeoutMs;
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
-  const recordLoaders = new Map<EntityKind, DataLoader<string, CrosswalkRow[]>>();
+  const recordLoaders = new Map<EntityKind, DataLoader<string, EntityRecord[]>>();
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
   const facetWhereLoaders = new Map<string, DataLoader<string, Facet[]>>();
   return {
     records(kind) {
       let loader = recordLoaders.get(kind);
       if (loader === undefined) {
-        loader = new DataLoader(async (keys) => groupBy(keys, await findRecordsOfEntities(db, kind, keys), (row) => row.entity_key!));
+        loader = new DataLoader(async (keys) => groupBy(keys, await findRecordsOfEntities(db, kind, keys, scope), (row) => row.entity_key!));
         recordLoaders.set(kind, loader);
       }
       return loader;

@@ -4,10 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../connectors/connector.js';
-import { connectorResolvers, entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
+import { connectorResolvers } from './resolvers/connector-resolvers.js';
+import { entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
 import { enforceAccess } from '../access/enforce.js';
+import { provenanceExtensions } from './provenance-fields.js';
+import { graphSubjects } from './subjects.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { qualityResolvers } from './resolvers/quality-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
@@ -26,7 +29,7 @@ function readTypeDefs(): string[] {
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
   const schema = makeExecutableSchema({
-    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== '')],
+    typeDefs: [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== ''), ...provenanceExtensions(connectors)],
     resolvers: [
       nodeResolversFor(entityFinders(connectors)),
       placeResolvers,
@@ -37,5 +40,5 @@ export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
       connectorResolvers(connectors) as never,
     ],
   });
-  return enforceAccess(schema, connectors.map((c) => c.name));
+  return enforceAccess(schema, { departments: connectors.map((c) => c.name), ...graphSubjects(schema, connectors) });
 }

@@ -1,6 +1,5 @@
-import { VALUE_OF } from '../access/value-of.js';
 import { ENTITY_TYPE_NAMES, type EntityKind } from '../connectors/connector.js';
-import type { EntityRef } from './parents.js';
+import { CARRIED_SUBJECT, type EntityRef } from './parents.js';
 
 
 /** The field holding each entity kind's natural key. */
@@ -13,10 +12,10 @@ function coordinateOf(kind: EntityKind, field: string): string {
 
 /** One source's value of an entity's shared field (a `SourceValue`): shown as that field of the entity is. */
 export function sourceValue(entity: EntityRef, field: string, source: string, value: string) {
-  return { source, value, [VALUE_OF]: { coordinate: coordinateOf(entity.kind, field), owner: source, entity } };
+  return { source, value, [CARRIED_SUBJECT]: { valueOfField: coordinateOf(entity.kind, field), owner: source, entity } };
 }
 
 /** An entity named by its key in a report (a quality example): the key is shown as the entity's key field is. */
 export function keyedExample<T extends object>(entity: EntityRef, example: T) {
-  return { ...example, key: entity.key, [VALUE_OF]: { coordinate: coordinateOf(entity.kind, KEY_FIELD[entity.kind]), entity } };
+  return { ...example, key: entity.key, [CARRIED_SUBJECT]: { valueOfField: coordinateOf(entity.kind, KEY_FIELD[entity.kind]), entity } };
 }

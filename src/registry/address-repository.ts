@@ -1,71 +1,37 @@
-import { addressScopeSql } from '../access/row-scope.js';
-import type { AreaScope } from '../access/viewer.js';
 import { type Kysely, sql } from 'kysely';
-import type { IndexRow } from '../address/address-index.js';
 import type { AddressLevel, HubSchema, StandardAddressRow } from '../db/hub-schema.js';
+import { type ColumnType, type UpsertCounts, upsertRows, type UpsertTable } from '../db/upsert-rows.js';
+import { addressScopeSql, type AreaScope } from './area.js';
 
 /** All SQL on `standard_address`. */
 
-/** A row as the importer writes it. */
-export interface AddressWrite {
-  code: string;
-  level: AddressLevel;
-  province: string;
-  city: string;
-  district: string;
-  street: string;
-  community: string;
-  division_code: string;
-  road: string;
-  road_number: string;
-  compound: string | null;
-  building: string | null;
-  unit: string | null;
-  floor: string | null;
-  room: string | null;
-  parent_code: string | null;
-  grid_code: string | null;
-  door_plate_code: string | null;
-  longitude: number | null;
-  latitude: number | null;
-  full_text: string;
-}
+/** The columns of a standard address the address index is built from. */
+export type IndexRow = Pick<
+  StandardAddressRow,
+  'code' | 'level' | 'division_code' | 'road' | 'road_number' | 'compound' | 'building' | 'unit' | 'floor' | 'room' | 'parent_code'
+>;
 
-const TEXT_COLUMNS = [
-  'code', 'level', 'province', 'city', 'district', 'street', 'community', 'division_code', 'road', 'road_number',
-  'compound', 'building', 'unit', 'floor', 'room', 'parent_code', 'grid_code', 'door_plate_code', 'full_text',
-] as const satisfies readonly (keyof AddressWrite)[];
-const NUMBER_COLUMNS = ['longitude', 'latitude'] as const satisfies readonly (keyof AddressWrite)[];
-const COLUMNS = [...TEXT_COLUMNS, ...NUMBER_COLUMNS];
+/** A row as the importer writes it: the table's columns but its stamp. */
+export type AddressWrite = Omit<StandardAddressRow, 'updated_at'>;
 
-/** The counts of one upsert: new rows, changed rows; the rest were already as given. */
-export interface UpsertCounts {
-  inserted: number;
-  updated: number;
-}
+/** `standard_address` as upsertRows writes it: every column, by code. */
+const STANDARD_ADDRESS: UpsertTable<AddressWrite> = {
+  name: 'standard_address',
+  columns: {
+    code: 'text', level: 'text', province: 'text', city: 'text', district: 'text', street: 'text', community: 'text', division_code: 'text',
+    road: 'text', road_number: 'text', compound: 'text', building: 'text', unit: 'text', floor: 'text', room: 'text', parent_code: 'text',
+    grid_code: 'text', door_plate_code: 'text', longitude: 'float8', latitude: 'float8', full_text: 'text',
+  } satisfies Record<keyof AddressWrite, ColumnType>,
+  key: ['code'],
+  stamped: 'updated_at',
+};
 
 /**
  * Inserts or updates addresses by code in one statement. A row that is already
  * exactly as given is not touched, so a re-import changes nothing (not even updated_at).
  */
 export async function upsertAddresses(db: Kysely<HubSchema>, rows: readonly AddressWrite[]): Promise<UpsertCounts> {
-  if (rows.length === 0) return { inserted: 0, updated: 0 };
-  const arrays = [
-    ...TEXT_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::text[]`),
-    ...NUMBER_COLUMNS.map((column) => sql`${rows.map((row) => row[column])}::float8[]`),
-  ];
-  const names = sql.raw(COLUMNS.join(', '));
-  const current = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `standard_address.${c}`).join(', '));
-  const incoming = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `excluded.${c}`).join(', '));
-  const assignments = sql.raw(COLUMNS.filter((c) => c !== 'code').map((c) => `${c} = excluded.${c}`).join(', '));
-  const { rows: written } = await sql<{ inserted: boolean }>`
-    insert into standard_address (${names})
-    select * from unnest(${sql.join(arrays)}) as incoming(${names})
-    on conflict (code) do update set ${assignments}, updated_at = now()
-    where (${current}) is distinct from (${incoming})
-    returning (xmax = 0) as inserted`.execute(db);
-  const inserted = written.filter((row) => row.inserted).length;
-  return { inserted, updated: written.length - inserted };
+  return upsertRows(db, STANDARD_ADDRESS, rows);
 }
 
 /** An address already in the registry at one of the given doors, with what identifies it there. */
@@ -182,4 +148,35 @@ export async function* streamIndexRows(db: Kysely<HubSchema>, pageSize = 20_000)
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1].code;
   }
+}
+
+/** The rooms and doors of the registry, in code order (where demo records are placed). */
+export async function findRoomsAndDoors(db: Kysely<HubSchema>): Promise<StandardAddressRow[]> {
+  return db.selectFrom('standard_address').selectAll().where('level', 'in', ['ROOM', 'DOOR']).orderBy('code').execute();
+}
+
+/**
+ * Subqueries over `standard_address` for other tables' statements (the
+ * crosswalk's), so that this table's SQL stays here: each yields `code`s.
+ */
+
+/** The codes of the addresses in an area (and, given a prefix, in a region: division codes starting with it). */
+export function addressCodesIn(scope: AreaScope, divisionPrefix?: string) {
+  const region = divisionPrefix === undefined ? sql`` : sql`and division_code like ${`${divisionPrefix}%`}`;
+  return sql`select code from standard_address where ${addressScopeSql(scope)} ${region}`;
+}
+
+/**
+ * An address and, with descendants, everything below it, each only where it
+ * lies in the area. Doors hold buildings, buildings hold rooms: two levels
+ * below at most. One indexed branch per level: an OR across them would scan
+ * the whole registry.
+ */
+export function addressTreeCodes(code: string, includeDescendants: boolean, scope: AreaScope) {
+  if (!includeDescendants) return sql`${code}`;
+  const inScope = addressScopeSql(scope);
+  return sql`select code from standard_address where code = ${code} and ${inScope}
+             union all select code from standard_address where parent_code = ${code} and ${inScope}
+             union all select standard_address.code from standard_address join standard_address building on standard_address.parent_code = building.code
+                       where building.parent_code = ${code} and ${inScope}`;
 }

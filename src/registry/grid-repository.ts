@@ -1,24 +1,21 @@
 import { type Kysely, sql } from 'kysely';
 import type { GridRow, HubSchema } from '../db/hub-schema.js';
-import type { UpsertCounts } from './address-repository.js';
+import { type UpsertCounts, upsertRows, type UpsertTable } from '../db/upsert-rows.js';
 
 /** All SQL on `grid`. */
 
 export type GridWrite = Omit<GridRow, 'updated_at'>;
 
+const GRID: UpsertTable<GridWrite> = {
+  name: 'grid',
+  columns: { code: 'text', name: 'text', kind: 'text', community_code: 'text' },
+  key: ['code'],
+  stamped: 'updated_at',
+};
+
 /** Inserts or updates grids by code; a grid already as given is not touched. */
 export async function upsertGrids(db: Kysely<HubSchema>, grids: readonly GridWrite[]): Promise<UpsertCounts> {
-  if (grids.length === 0) return { inserted: 0, updated: 0 };
-  const { rows } = await sql<{ inserted: boolean }>`
-    insert into grid (code, name, kind, community_code)
-    select * from unnest(${grids.map((g) => g.code)}::text[], ${grids.map((g) => g.name)}::text[],
-                         ${grids.map((g) => g.kind)}::text[], ${grids.map((g) => g.community_code)}::text[])
-    on conflict (code) do update
-      set name = excluded.name, kind = excluded.kind, community_code = excluded.community_code, updated_at = now()
-    where (grid.name, grid.kind, grid.community_code) is distinct from (excluded.name, excluded.kind, excluded.community_code)
-    returning (xmax = 0) as inserted`.execute(db);
-  const inserted = rows.filter((row) => row.inserted).length;
-  return { inserted, updated: rows.length - inserted };
+  return upsertRows(db, GRID, grids);
 }
 
 /** Which of the given grid codes are registered. */

@@ -1,19 +1,19 @@
 import { type Kysely, sql } from 'kysely';
 import type { HubSchema, RegionLevel, RegionRow } from '../db/hub-schema.js';
+import { upsertRows, type UpsertTable } from '../db/upsert-rows.js';
 
 /** All SQL on `region`. */
 
+const REGION: UpsertTable<RegionRow> = {
+  name: 'region',
+  columns: { code: 'text', name: 'text', level: 'text', parent_code: 'text' },
+  key: ['code'],
+};
+
 /** Inserts or renames regions by code; returns how many were new or changed. */
 export async function upsertRegions(db: Kysely<HubSchema>, regions: readonly RegionRow[]): Promise<number> {
-  if (regions.length === 0) return 0;
-  const { rows } = await sql`
-    insert into region (code, name, level, parent_code)
-    select * from unnest(${regions.map((r) => r.code)}::text[], ${regions.map((r) => r.name)}::text[],
-                         ${regions.map((r) => r.level)}::text[], ${regions.map((r) => r.parent_code)}::text[])
-    on conflict (code) do update set name = excluded.name, level = excluded.level, parent_code = excluded.parent_code
-    where (region.name, region.level, region.parent_code) is distinct from (excluded.name, excluded.level, excluded.parent_code)
-    returning code`.execute(db);
-  return rows.length;
+  const { inserted, updated } = await upsertRows(db, REGION, regions);
+  return inserted + updated;
 }
 
 export async function findRegionsByCode(db: Kysely<HubSchema>, codes: readonly string[]): Promise<RegionRow[]> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { formatFullText } from '../address/address-text.js';
+import { formatFullText } from './full-text.js';
 import type { HubSchema, RegionRow } from '../db/hub-schema.js';
 import { BULK_CHANGE, refreshStatistics } from '../db/planner-statistics.js';
 import { type AddressWrite, findAddressesAtDoors, findDoorPlateHolders, upsertAddresses } from './address-repository.js';

@@ -50,7 +50,12 @@ export function accessPlugin(options: AccessPluginOptions = {}): ApolloServerPlu
           response.http.headers.set('cache-control', 'no-store');
           if (operation === undefined || response.body.kind !== 'single') return;
           try {
-            await writeAuditFor(contextValue, { operation, operationName: operationName ?? null, document: source ?? '' });
+            await writeAuditFor(
+              contextValue.db,
+              { viewer: contextValue.access.viewer, requestId: contextValue.requestId, clientAddress: contextValue.clientAddress },
+              contextValue.access.audit.drain(operation),
+              { operation, operationName: operationName ?? null, document: source ?? '' },
+            );
           } catch (error) {
             logServerError('audit write failed, response withheld', error);
             response.body.singleResult = {

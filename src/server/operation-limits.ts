@@ -6,28 +6,8 @@ import { GraphQLError, Lexer, Source, TokenKind, type ValidationRule } from 'gra
 import { badUserInput, type GridgraphError } from '../errors/gridgraph-error.js';
 import { requestError } from '../errors/request-error.js';
 import { sendError } from './transport-errors.js';
+import type { OperationLimits } from '../config/config.js';
 
-/**
- * How much one request may ask for (README § Limits). Each is checked before
- * anything is resolved; a request over one is refused with BAD_USER_INPUT,
- * `extensions.reason` OPERATION_LIMIT and `extensions.limit` naming which.
- */
-export interface OperationLimits {
-  /** Fields nested in fields, fragments flattened (GraphQL Armor counts the same way). @default 7: the address dossier reaches 7 */
-  readonly depth: number;
-  /** Aliased fields in one operation, `__typename` aside. @default 15 */
-  readonly aliases: number;
-  /** Lexical tokens in one document, comments aside. @default 1000 */
-  readonly tokens: number;
-  /** Directives in one operation. @default 50 */
-  readonly directives: number;
-  /** Estimated fields resolved, page sizes multiplied through nesting (operation-cost.ts). @default 10000: the full address dossier (tests/graph/dossier.test.ts) at 100 per list costs 8,715 */
-  readonly cost: number;
-  /** Operations in one batched HTTP request. @default 10 */
-  readonly batch: number;
-}
-
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({ depth: 7, aliases: 15, tokens: 1000, directives: 50, cost: 10_000, batch: 10 });
 
 /** The refusal of a request over a limit. */
 export function limitExceeded(limit: keyof OperationLimits, maximum: number, message: string): GridgraphError {

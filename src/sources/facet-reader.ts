@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Connector, FieldMapping, TableMapping } from '../connectors/connector.js';
 import { DEFAULT_UTC_OFFSET, isoDate, isoDateTime, parseLocalTime } from './local-time.js';
 import type { SourceDatabase } from './source-database.js';
+import { readRowsWhere } from './source-queries.js';
 
 /** A facet as the graph returns it: field name → value, codes translated, dates in ISO 8601. */
 export type Facet = Record<string, string | null>;
@@ -28,15 +28,10 @@ export async function readFacetsWhere(source: SourceDatabase, mapping: TableMapp
 
 async function selectFacets(source: SourceDatabase, mapping: TableMapping, column: string, values: readonly string[]): Promise<[string, Facet][]> {
   const fields = Object.entries(mapping.facet.fields);
-  const columns = [...new Set([column, mapping.recordId, ...fields.map(([, field]) => field.column)])];
-  const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join(columns.map((name) => sql`${sql.ref(name)}::text as ${sql.id(name)}`))}
-    from ${sql.table(mapping.table)}
-    where ${sql.ref(column)}::text in (${sql.join(values.map((value) => sql`${value}`))})
-    order by ${sql.ref(mapping.recordId)}`.execute(source.db);
+  const rows = await readRowsWhere(source.db, mapping, column, values, fields.map(([, field]) => field.column));
   const readAt = new Date().toISOString();
   return rows.map((row) => {
-    // Provenance: every facet says when it was read; the record itself says from where.
+    // Provenance: every facet says when it was read (the engine declares the field: graph/provenance-fields.ts); the record itself says from where.
     const facet: Facet = { readAt };
     for (const [name, field] of fields) facet[name] = presentValue(source.connector, field, row[field.column]);
     return [String(row[column]), facet];

@@ -1,18 +1,12 @@
+import type { ChangeValueFormat, LocalTimeFormat } from '../connectors/connector.js';
+
+export type { ChangeValueFormat, LocalTimeFormat };
+
 /**
  * Dates and times as departments write them: local wall-clock text in one of a
  * few formats, with no zone. Parsed strictly — a month 13 or a 25th hour is not
  * a time — so garbage is told apart from data (issue 16).
  */
-
-/** Formats a facet field's value may be declared in. */
-export type LocalTimeFormat = 'yyyyMMdd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyyMMddHHmmss' | 'yyyy/MM/dd HH:mm';
-
-/**
- * Formats a change column may be declared in. `timestamp` (the default) is a
- * native timestamp column, or text in its form: `yyyy-MM-dd HH:mm:ss`, with
- * optional fractional seconds and zone offset.
- */
-export type ChangeValueFormat = 'timestamp' | 'yyyyMMddHHmmss' | 'yyyy/MM/dd HH:mm';
 
 /** The sources' local zone when a connector names none: China Standard Time (Asia/Shanghai, no daylight saving since 1991). */
 export const DEFAULT_UTC_OFFSET = '+08:00';

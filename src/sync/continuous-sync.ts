@@ -4,7 +4,7 @@ import type { AddressResolver } from '../address/address-resolver.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { describeSyncFailure } from './sync-failure.js';
-import { pruneRuns, recordSkippedRun } from './sync-state-repository.js';
+import { pruneRuns, recordSkippedRun } from '../crosswalk/sync-state-repository.js';
 import { type TableSyncResult, tableJobs } from './sync-source.js';
 import { openTableLocks } from './table-lock.js';
 

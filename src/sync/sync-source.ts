@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
 import type { Connector, KeyKind, LinkTableMapping, TableMapping } from '../connectors/connector.js';
 import { SHARED_FIELDS } from '../connectors/shared-fields.js';
@@ -7,10 +7,11 @@ import { BULK_CHANGE, refreshStatistics } from '../db/planner-statistics.js';
 import { checkCreditCode } from '../identity/credit-code.js';
 import { checkIdNumber } from '../identity/id-number.js';
 import { invalidDateText, presentValue } from '../sources/facet-reader.js';
-import { type ChangeValueFormat, DEFAULT_UTC_OFFSET } from '../sources/local-time.js';
+import { DEFAULT_UTC_OFFSET } from '../sources/local-time.js';
 import type { SourceDatabase } from '../sources/source-database.js';
+import { LISTED_ISSUES, readChunk, readRecordIdPage, readRowsWithoutId, type ScannedRow, type ScanPosition, type ScanSpec } from '../sources/source-queries.js';
 import { isGoodChangeValue } from './change-value.js';
-import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from './crosswalk-repository.js';
+import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from '../crosswalk/crosswalk-writes.js';
 import { describeSyncFailure } from './sync-failure.js';
 import type { TableLocks } from './table-lock.js';
 import { observeSyncChunk } from '../observability/hooks.js';
@@ -23,7 +24,7 @@ import {
   type TableIssue,
   type WatermarkPosition,
   writeWatermark,
-} from './sync-state-repository.js';
+} from '../crosswalk/sync-state-repository.js';
 
 /** Where a sync is: rows read so far from one table. */
 export interface SyncProgress {
@@ -85,29 +86,6 @@ export interface SyncReport {
   readonly failures: SourceSyncFailure[];
   /** Tables not synced because another sync held them (with `locks`): that sync brings them up to date. */
   readonly busy: { readonly source: string; readonly table: string }[];
-}
-
-/** What a scan reads of any table: its id, change value, delete flag, and the columns its writer needs. */
-interface ScanSpec {
-  readonly table: string;
-  readonly recordId: string;
-  readonly changedAt?: string;
-  readonly changedAtFormat?: ChangeValueFormat;
-  readonly deletedWhen?: { readonly column: string; readonly equals: string };
-  readonly columns: readonly string[];
-}
-
-interface ScannedRow {
-  record_id: string;
-  changed_at: string | null;
-  /** The change value may be a watermark: a time in the column's format, not in the future. */
-  change_ok: boolean;
-  /** The row lies at or before the watermark's position: read again, not new. */
-  recheck: boolean;
-  /** The row's whole text: the last key of the scan order, so rows sharing an id are read in a fixed order. */
-  tie: string;
-  is_deleted: boolean;
-  values: Record<string, string | null>;
 }
 
 /** Turns a chunk of scanned rows into crosswalk and link rows. */
@@ -412,18 +390,6 @@ function lastOfEachRecord(rows: readonly ScannedRow[]): ScannedRow[] {
   return last.size === rows.length ? [...rows] : rows.filter((row, i) => last.get(row.record_id) === i);
 }
 
-/**
- * Where a scan of a table is. A table with a change column is read in two
- * passes: its rows in (change value, record id, row text) order, from the
- * watermark on, then — on every sync, since nothing says they have not
- * changed — the rows whose change value is empty, in (record id, row text) order.
- */
-interface ScanPosition {
-  readonly withoutChange: boolean;
-  /** The last row read in this pass. */
-  readonly after?: { readonly changed: string | null; readonly id: string; readonly tie: string };
-}
-
 function nextPosition(scan: ScanSpec, position: ScanPosition, rows: readonly ScannedRow[], chunkSize: number): ScanPosition | undefined {
   if (rows.length === chunkSize) {
     const last = rows[rows.length - 1];
@@ -431,86 +397,6 @@ function nextPosition(scan: ScanSpec, position: ScanPosition, rows: readonly Sca
   }
   if (!position.withoutChange && scan.changedAt !== undefined) return { withoutChange: true };
   return undefined;
-}
-
-/**
- * A column of the table being read, by its alias: a bare name in ORDER BY would
- * mean the text column of the same name a scan selects.
- */
-function sourceColumn(name: string) {
-  return sql.ref(`source_row.${name}`);
-}
-
-/** A row's whole text: the scan order's last key, which tells apart rows sharing a change value and a record id. */
-const ROW_TEXT = sql`source_row::text`;
-
-/** A row without a record id cannot be keyed: it is left out of the scan and listed instead. */
-function hasRecordId(id: ReturnType<typeof sourceColumn>) {
-  return sql`${id} is not null and btrim(${id}::text) <> ''`;
-}
-
-/**
- * The next chunk from a position. Compared and ordered on the columns' own
- * types, so the source's index on (change column, record id) is used: a cast
- * here would make every chunk a scan and sort of the whole table.
- *
- * Within a run, chunks follow each other by the keyset (change value, record
- * id, row text): strictly after the last row read, so rows sharing a change
- * value across a chunk boundary are all read, once. Across runs, a sync
- * resumes at the watermark's change value itself (`>=`), not strictly after
- * its position: a row written later with the same change value as the
- * watermark but a smaller record id would lie behind a pure keyset position
- * and never be read. So the rows of that one change value are read again
- * (`recheck`) — usually a handful, as values are seconds — and written by the
- * idempotent upsert, which leaves unchanged records alone. That loses nothing
- * as long as the change column does what its mapping promises: a row changed
- * after a sync read is stamped no earlier than the newest value that sync saw.
- */
-async function readChunk(
-  db: Kysely<any>,
-  scan: ScanSpec,
-  watermark: WatermarkPosition | undefined,
-  { withoutChange, after }: ScanPosition,
-  limit: number,
-): Promise<ScannedRow[]> {
-  const id = sourceColumn(scan.recordId);
-  const changed = scan.changedAt === undefined ? undefined : sourceColumn(scan.changedAt);
-  const conditions = [hasRecordId(id)];
-  if (changed !== undefined) {
-    if (withoutChange) conditions.push(sql`${changed} is null`);
-    else conditions.push(watermark === undefined ? sql`${changed} is not null` : sql`${changed} >= ${watermark.value}`);
-  }
-  const ordered = changed === undefined || withoutChange;
-  if (after !== undefined) {
-    // The leading pair alone is what the index can seek; the row text only orders rows sharing both.
-    conditions.push(ordered
-      ? sql`${id} >= ${after.id} and (${id}, ${ROW_TEXT}) > (${after.id}, ${after.tie})`
-      : sql`(${changed}, ${id}) >= (${after.changed}, ${after.id}) and (${changed}, ${id}, ${ROW_TEXT}) > (${after.changed}, ${after.id}, ${after.tie})`);
-  }
-  const recheck = changed === undefined || withoutChange || watermark === undefined
-    ? sql`false`
-    : watermark.recordId === null ? sql`${changed} <= ${watermark.value}` : sql`(${changed}, ${id}) <= (${watermark.value}, ${watermark.recordId})`;
-  const deletedFlag = scan.deletedWhen === undefined
-    ? sql`false`
-    : sql`coalesce(${sql.ref(scan.deletedWhen.column)}::text = ${scan.deletedWhen.equals}, false)`;
-  const order = ordered ? sql`${id}, ${ROW_TEXT}` : sql`${changed}, ${id}, ${ROW_TEXT}`;
-  const { rows } = await sql<Record<string, string | null> & { _record_id: string; _changed_at: string | null; _is_deleted: boolean; _recheck: boolean; _tie: string }>`
-    select ${id}::text as _record_id, ${changed === undefined ? sql`null` : sql`${changed}::text`} as _changed_at, ${deletedFlag} as _is_deleted,
-           ${recheck} as _recheck, ${ROW_TEXT} as _tie,
-           ${sql.join(scan.columns.map((column) => sql`${sql.ref(column)}::text as ${sql.id(column)}`))}
-    from ${sql.table(scan.table)} as source_row
-    where ${sql.join(conditions, sql` and `)}
-    order by ${order}
-    limit ${limit}`.execute(db);
-  return rows.map(({ _record_id, _changed_at, _is_deleted, _recheck, _tie, ...values }) => ({
-    record_id: _record_id,
-    changed_at: _changed_at,
-    change_ok: false,
-    recheck: _recheck,
-    tie: _tie,
-    is_deleted: _is_deleted,
-    values,
-  }));
 }
 
 /**
@@ -526,25 +412,15 @@ function entityKey(connector: Connector, kind: KeyKind, value: string | null | u
   return { key: null, problem: check.problem };
 }
 
-/** How many rows without a record id a table lists for the steward at most; the count covers them all. */
-const LISTED_ISSUES = 10_000;
-
 /** Lists the table's rows that cannot be keyed (no record id) as the table's issues; returns how many it holds. */
 async function listRowsWithoutId(hub: Kysely<HubSchema>, source: SourceDatabase, scan: ScanSpec): Promise<number> {
-  const id = sourceColumn(scan.recordId);
-  const changed = scan.changedAt === undefined ? sql`null::text` : sql`${sourceColumn(scan.changedAt)}::text`;
-  const { rows } = await sql<{ change_value: string | null; is_null: boolean; total: string }>`
-    select ${changed} as change_value, ${id} is null as is_null, count(*) over () as total
-    from ${sql.table(scan.table)} as source_row
-    where not (${hasRecordId(id)})
-    order by 1 nulls last, ${ROW_TEXT}
-    limit ${LISTED_ISSUES}`.execute(source.db);
+  const { rows, total } = await readRowsWithoutId(source.db, scan);
   await replaceTableIssues(hub, source.connector.name, scan.table, 'INVALID_RECORD_ID', rows.map((row) => ({
     record_id: null,
     change_value: row.change_value,
     reason: `no record id: ${scan.recordId} is ${row.is_null ? 'null' : 'blank'}`,
   })));
-  return Number(rows[0]?.total ?? 0);
+  return total;
 }
 
 /**
@@ -576,15 +452,11 @@ async function* presentRecordIds(
   options: SyncOptions,
   onShared: (recordId: string, rows: number) => void,
 ): AsyncGenerator<string[]> {
-  const id = sourceColumn(scan.recordId);
   const pageSize = 50_000;
   let seen = 0;
   let after: string | undefined;
   for (;;) {
-    const { rows } = await sql<{ record_id: string; rows: string }>`
-      select ${id}::text as record_id, count(*) as rows from ${sql.table(scan.table)} as source_row
-      where ${hasRecordId(id)} ${after === undefined ? sql`` : sql`and ${id} > ${after}`}
-      group by ${id} order by ${id} limit ${pageSize}`.execute(source.db);
+    const rows = await readRecordIdPage(source.db, scan, after, pageSize);
     for (const row of rows) if (Number(row.rows) > 1) onShared(row.record_id, Number(row.rows));
     yield rows.map((row) => row.record_id);
     seen += rows.length;

@@ -5,7 +5,7 @@ import { type ChangeValueFormat, DEFAULT_UTC_OFFSET, instantOf, parseLocalTime }
 import type { SourceDatabase } from '../sources/source-database.js';
 import { isGoodChangeValue } from './change-value.js';
 import { describeSyncFailure } from './sync-failure.js';
-import { readTableRuns, type SyncRunRow } from './sync-state-repository.js';
+import { readTableRuns, type SyncRunRow } from '../crosswalk/sync-state-repository.js';
 
 /** One run, as the graph's `SyncRun`. */
 export interface SyncRunStatus {

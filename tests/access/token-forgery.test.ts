@@ -4,7 +4,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject 
 import { exportJWK } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressInScope } from '../../src/access/row-scope.js';
+import { addressInScope } from '../../src/registry/area.js';
 import { ROLES, type Role } from '../../src/access/roles.js';
 import type { AreaScope } from '../../src/access/viewer.js';
 import { mintToken } from '../../src/auth/mint-token.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { DEFAULT_OPERATION_LIMITS } from '../../src/server/operation-limits.js';
+import { DEFAULT_OPERATION_LIMITS } from '../../src/config/config.js';
 import { testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -7,7 +7,7 @@ import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-regist
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { readQuality } from '../../src/sync/crosswalk-repository.js';
+import { readQuality } from '../../src/crosswalk/quality-queries.js';
 import { syncSource } from '../../src/sync/sync-source.js';
 import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 

@@ -5,7 +5,7 @@ import type { Connector } from '../../src/connectors/connector.js';
 import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { readQuality } from '../../src/sync/crosswalk-repository.js';
+import { readQuality } from '../../src/crosswalk/quality-queries.js';
 import { syncSource } from '../../src/sync/sync-source.js';
 import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer } from '../support/test-server.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { Connector } from '../../src/connectors/connector.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { readQuality } from '../../src/sync/crosswalk-repository.js';
+import { readQuality } from '../../src/crosswalk/quality-queries.js';
 import { openSourceDatabase } from '../../src/sources/source-database.js';
 import { syncSource, syncSources } from '../../src/sync/sync-source.js';
 import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';

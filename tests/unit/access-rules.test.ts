@@ -9,7 +9,7 @@ import { maskAddressText, maskDate, maskIdNumber, maskName, maskPhone } from '..
 import { viewerFromClaims } from '../../src/access/viewer.js';
 import { buildSchema } from '../../src/graph/schema.js';
 
-const ACCESS_SDL = fs.readFileSync(new URL('../../schema/access.graphql', import.meta.url), 'utf8').replace(/extend type Query[\s\S]*$/, '');
+const ACCESS_SDL = fs.readFileSync(new URL('../../schema/classification.graphql', import.meta.url), 'utf8');
 const COMMON = `type Query { x: Int @classified(level: L1) } scalar IdNumber type PageInfo @classified(level: L1) { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }`;
 
 describe('classification', () => {
@@ -28,12 +28,17 @@ describe('classification', () => {
 
   it('refuses to serve a field without a classification, naming it', () => {
     const schema = makeExecutableSchema({ typeDefs: [ACCESS_SDL, COMMON, 'type Secret { plain: String } extend type Query { secret: Secret @classified(level: L4) }'] });
-    expect(() => enforceAccess(schema, [])).toThrow('fields without @classified (on the field or its type): Secret.plain');
+    expect(() => enforceAccess(schema, { departments: [], subjectOf: () => undefined, locatedTypes: new Set() })).toThrow('fields without @classified (on the field or its type): Secret.plain');
   });
 
   it('refuses a department no connector is', () => {
     const schema = makeExecutableSchema({ typeDefs: [ACCESS_SDL, COMMON, 'extend type Query { y: Int @classified(level: L3, department: "tax") }'] });
-    expect(() => enforceAccess(schema, ['police'])).toThrow('Query.y (tax)');
+    expect(() => enforceAccess(schema, { departments: ['police'], subjectOf: () => undefined, locatedTypes: new Set() })).toThrow('Query.y (tax)');
+  });
+
+  it('refuses an @inArea type the graph cannot locate: every row-scoped value must say where it lies', () => {
+    const schema = makeExecutableSchema({ typeDefs: [ACCESS_SDL, COMMON, 'type Home @inArea @classified(level: L2) { n: Int } extend type Query { home: Home @classified(level: L2) }'] });
+    expect(() => enforceAccess(schema, { departments: [], subjectOf: () => undefined, locatedTypes: new Set() })).toThrow('@inArea types the graph cannot locate (no subject): Home');
   });
 });
 

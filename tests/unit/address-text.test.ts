@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameAddress } from '../../src/address/address-frame.js';
-import { formatFullText } from '../../src/address/address-text.js';
+import { formatFullText } from '../../src/registry/full-text.js';
 import { cleanAddressText, cleanRegistryValue } from '../../src/address/clean-text.js';
 import { foldToSimplified } from '../../src/address/traditional-chinese.js';
 

@@ -4,14 +4,14 @@ import { AddressResolver } from '../../address/address-resolver.js';
 import { generateDemoSources } from '../../demo/demo-sources.js';
 import { closeSources, openSources } from '../../sources/open-sources.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
-import { readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
+import { readConflicts, readQuality } from '../../crosswalk/quality-queries.js';
 import { syncSources, type TableSyncResult } from '../../sync/sync-source.js';
 import { watchSources } from '../../sync/continuous-sync.js';
 import { openTableLocks } from '../../sync/table-lock.js';
 import { statusLine } from '../progress.js';
 import { withHub } from '../with-hub.js';
 import { maskIdNumber, maskName, maskPhone } from '../../access/masks.js';
-import type { FieldConflicts } from '../../sync/crosswalk-repository.js';
+import type { FieldConflicts } from '../../crosswalk/quality-queries.js';
 
 /** A person's key and personal values, masked as DESIGN §5 masks them for a data steward. */
 const PERSON_MASKS: Record<string, (value: string) => string> = { name: maskName, phone: maskPhone };

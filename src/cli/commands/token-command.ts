@@ -5,7 +5,7 @@ import { mintToken } from '../../auth/mint-token.js';
 import { readConfig } from '../../config/config.js';
 import { badUserInput } from '../../errors/gridgraph-error.js';
 import { viewerFromClaims } from '../../access/viewer.js';
-import { isInvalidToken } from '../../auth/invalid-token.js';
+import { isInvalidToken } from '../../errors/invalid-token.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

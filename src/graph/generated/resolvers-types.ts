@@ -6,7 +6,7 @@ import type { Connection, Edge } from '../connection.js';
 import type { ResolvedText } from '../../address/address-resolver.js';
 import type { ChainStatus } from '../../audit/audit-log.js';
 import type { SyncStatusOfTable } from '../../sync/sync-status.js';
-import type { WorklistRecord } from '../../sync/quality-records.js';
+import type { WorklistRecord } from '../../crosswalk/quality-records.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -128,8 +128,6 @@ export type CityComponentRecord = {
   addressText?: Maybe<Scalars['String']['output']>;
   componentCode: Scalars['String']['output'];
   kind?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   status?: Maybe<Scalars['String']['output']>;
 };
 
@@ -141,8 +139,6 @@ export type CityManagementCase = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -173,8 +169,6 @@ export type DisputeRecord = {
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   outcome?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -206,8 +200,6 @@ export type ElderlyCareRecord = {
   /** 独居: 是 / 否 */
   livingAlone?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   updatedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -220,8 +212,6 @@ export type EnforcementCase = {
   description?: Maybe<Scalars['String']['output']>;
   /** 当事人: an incident or case party is restricted (L4). */
   partyName?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
 };
@@ -336,8 +326,6 @@ export type FoodLicence = {
   issuedOn?: Maybe<Scalars['String']['output']>;
   items?: Maybe<Scalars['String']['output']>;
   licenceNumber: Scalars['String']['output'];
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   validUntil?: Maybe<Scalars['String']['output']>;
 };
 
@@ -390,8 +378,6 @@ export type GridEventRecord = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['String']['output']>;
@@ -409,8 +395,6 @@ export type GridWorkerRecord = {
   __typename?: 'GridWorkerRecord';
   gridCode?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   /** The public service number of the grid worker. */
   servicePhone?: Maybe<Scalars['String']['output']>;
@@ -421,8 +405,6 @@ export type KeyPersonRecord = {
   __typename?: 'KeyPersonRecord';
   category?: Maybe<Scalars['String']['output']>;
   listedAt?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
 };
 
@@ -438,8 +420,6 @@ export type MarketInspection = {
   category?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   reportedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -457,8 +437,6 @@ export type MarketRegistration = {
    */
   legalRepresentativeName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   registeredAddress?: Maybe<Scalars['String']['output']>;
   status?: Maybe<Scalars['String']['output']>;
@@ -636,8 +614,6 @@ export type PoliceIncident = {
   description?: Maybe<Scalars['String']['output']>;
   dispatchedAt?: Maybe<Scalars['String']['output']>;
   handledAt?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   reportedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -653,8 +629,6 @@ export type PoliceRegistration = {
   name?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
   populationType?: Maybe<PopulationType>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   /** The police's record id (人员编号). */
   recordId: Scalars['String']['output'];
   registeredAt?: Maybe<Scalars['String']['output']>;
@@ -998,8 +972,6 @@ export type RentalHousingRecord = {
   __typename?: 'RentalHousingRecord';
   addressText?: Maybe<Scalars['String']['output']>;
   landlordName?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   tenants?: Maybe<Scalars['String']['output']>;
   use?: Maybe<Scalars['String']['output']>;
@@ -1021,8 +993,6 @@ export type SocialOrganizationRegistration = {
   kind?: Maybe<Scalars['String']['output']>;
   legalRepresentativeName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   registeredOn?: Maybe<Scalars['String']['output']>;
   registrationNumber: Scalars['String']['output'];
 };
@@ -1080,8 +1050,6 @@ export type SpecialPopulationRecord = {
   __typename?: 'SpecialPopulationRecord';
   category?: Maybe<Scalars['String']['output']>;
   listedAt?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
 };
 
@@ -1249,8 +1217,6 @@ export type WelfareRecord = {
   monthlyAmount?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
-  /** When gridgraph read this record live from its source (ISO 8601): provenance. */
-  readAt: Scalars['String']['output'];
   recordId: Scalars['String']['output'];
   relationToHead?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['String']['output']>;
@@ -1539,6 +1505,10 @@ export type FiltersDirectiveArgs = {
 
 export type FiltersDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = FiltersDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type InAreaDirectiveArgs = { };
+
+export type InAreaDirectiveResolver<Result, Parent, ContextType = GraphContext, Args = InAreaDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type KeyDirectiveArgs = {
   fields: Scalars['String']['input'];
   resolvable?: Maybe<Scalars['Boolean']['input']>;
@@ -1617,7 +1587,6 @@ export type CityComponentRecordResolvers<ContextType = GraphContext, ParentType 
   addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   componentCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -1627,7 +1596,6 @@ export type CityManagementCaseResolvers<ContextType = GraphContext, ParentType e
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1648,7 +1616,6 @@ export type DisputeRecordResolvers<ContextType = GraphContext, ParentType extend
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1665,7 +1632,6 @@ export type ElderlyCareRecordResolvers<ContextType = GraphContext, ParentType ex
   ageAllowance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   livingAlone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1675,7 +1641,6 @@ export type EnforcementCaseResolvers<ContextType = GraphContext, ParentType exte
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   partyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1754,7 +1719,6 @@ export type FoodLicenceResolvers<ContextType = GraphContext, ParentType extends 
   issuedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   items?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   licenceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   validUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -1787,7 +1751,6 @@ export type GridEventRecordResolvers<ContextType = GraphContext, ParentType exte
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1797,7 +1760,6 @@ export type GridEventRecordResolvers<ContextType = GraphContext, ParentType exte
 export type GridWorkerRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['GridWorkerRecord'] = ResolversParentTypes['GridWorkerRecord']> = {
   gridCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   servicePhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1809,7 +1771,6 @@ export interface IdNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type KeyPersonRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['KeyPersonRecord'] = ResolversParentTypes['KeyPersonRecord']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1822,7 +1783,6 @@ export type MarketInspectionResolvers<ContextType = GraphContext, ParentType ext
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1833,7 +1793,6 @@ export type MarketRegistrationResolvers<ContextType = GraphContext, ParentType e
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1946,7 +1905,6 @@ export type PoliceIncidentResolvers<ContextType = GraphContext, ParentType exten
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dispatchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1959,7 +1917,6 @@ export type PoliceRegistrationResolvers<ContextType = GraphContext, ParentType e
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   populationType?: Resolver<Maybe<ResolversTypes['PopulationType']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   residenceText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2074,7 +2031,6 @@ export type RentalHousingResolvers<ContextType = GraphContext, ParentType extend
 export type RentalHousingRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RentalHousingRecord'] = ResolversParentTypes['RentalHousingRecord']> = {
   addressText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   landlordName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tenants?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   use?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2084,7 +2040,6 @@ export type SocialOrganizationRegistrationResolvers<ContextType = GraphContext, 
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registrationNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -2124,7 +2079,6 @@ export type SourceValueResolvers<ContextType = GraphContext, ParentType extends 
 export type SpecialPopulationRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SpecialPopulationRecord'] = ResolversParentTypes['SpecialPopulationRecord']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   listedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -2206,7 +2160,6 @@ export type WelfareRecordResolvers<ContextType = GraphContext, ParentType extend
   monthlyAmount?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relationToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2290,6 +2243,7 @@ export type Resolvers<ContextType = GraphContext> = {
 export type DirectiveResolvers<ContextType = GraphContext> = {
   classified?: ClassifiedDirectiveResolver<any, any, ContextType>;
   filters?: FiltersDirectiveResolver<any, any, ContextType>;
+  inArea?: InAreaDirectiveResolver<any, any, ContextType>;
   key?: KeyDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   valueOfField?: ValueOfFieldDirectiveResolver<any, any, ContextType>;

@@ -15,8 +15,13 @@ const placeFinders: Record<string, Finder> = {
   },
 };
 
-/** The type name travels with the object found, so `Node.__resolveType` need not guess from its shape. */
+/** The type name travels with the object found, so `Node.__resolveType` (and access) need not guess from its shape. */
 const NODE_TYPE = Symbol('nodeType');
+
+/** The type a `node(id:)` value was found as. */
+export function nodeTypeOf(node: object): string | undefined {
+  return (node as Record<symbol, string | undefined>)[NODE_TYPE];
+}
 
 /**
  * `node(id:)` and `nodes(ids:)` over the place types and the given entity
@@ -39,7 +44,7 @@ export function nodeResolversFor(entityFinders: Record<string, Finder>): Resolve
       nodes: (_, { ids }, context) => Promise.all(ids.map((id) => findNode(id, context))) as never,
     },
     Node: {
-      __resolveType: (node) => (node as unknown as Record<symbol, string>)[NODE_TYPE] as never,
+      __resolveType: (node) => nodeTypeOf(node) as never,
     },
   };
 }

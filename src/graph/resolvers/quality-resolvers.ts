@@ -1,8 +1,8 @@
 import type { EntityKind } from '../../connectors/connector.js';
 import { CONFLICT_FIELDS } from '../../connectors/shared-fields.js';
-import { type FieldConflicts, readConflicts, readQuality } from '../../sync/crosswalk-repository.js';
+import { type FieldConflicts, readConflicts, readQuality } from '../../crosswalk/quality-queries.js';
 import { badUserInput } from '../../errors/gridgraph-error.js';
-import { countQualityRecords, pageQualityRecords, type QualityList, tableMappingOf, withAddressTexts } from '../../sync/quality-records.js';
+import { countQualityRecords, pageQualityRecords, type QualityList, tableMappingOf, withAddressTexts } from '../../crosswalk/quality-records.js';
 import { readSyncStatus } from '../../sync/sync-status.js';
 import { paginate } from '../connection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -11,7 +11,7 @@ import { keyedExample, sourceValue } from '../source-value.js';
 /** A conflict's examples, each key and value shown as the entity's field it belongs to. */
 function examplesOf(conflict: FieldConflicts) {
   return conflict.examples.map((example) => {
-    const entity = { kind: conflict.kind as EntityKind, key: example.key };
+    const entity = { kind: conflict.kind as EntityKind, key: example.key, owner: undefined };
     return keyedExample(entity, { values: example.values.map((v) => sourceValue(entity, conflict.field, v.source, v.value)) });
   });
 }

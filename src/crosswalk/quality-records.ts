@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { AddressResolver } from '../address/address-resolver.js';
-import { addressScopeSql } from '../access/row-scope.js';
-import type { AreaScope } from '../access/viewer.js';
+import { addressCodesIn } from '../registry/address-repository.js';
+import type { AreaScope } from '../registry/area.js';
 import type { Connector, TableMapping } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
+import { readRowsWhere } from '../sources/source-queries.js';
 
 /**
  * The records behind each quality count (issue 16 "Quality worklist"): all SQL
@@ -47,7 +48,7 @@ const ADDRESS_STATUS = { ADDRESS_UNMATCHED: 'UNMATCHED', ADDRESS_PARTIAL: 'PARTI
 /** Live crosswalk records of the list's table in the caller's area (or placed nowhere). */
 function recordsOf(list: QualityList) {
   return sql`source = ${list.source} and source_table = ${list.table} and not deleted
-    and (address_code is null or address_code in (select code from standard_address where ${addressScopeSql(list.scope)}))`;
+    and (address_code is null or address_code in (${addressCodesIn(list.scope)}))`;
 }
 
 /** The condition, on crosswalk rows, of one record-level kind. */
@@ -152,10 +153,9 @@ export async function withAddressTexts(
 ): Promise<WorklistRecord[]> {
   if (records.length === 0 || mapping?.address === undefined || source === undefined) return records;
   const ids = records.map((record) => record.recordId!);
-  const { rows } = await sql<{ record_id: string; text: string | null }>`
-    select ${sql.ref(mapping.recordId)}::text as record_id, ${sql.ref(mapping.address.column)}::text as text
-    from ${sql.table(mapping.table)} where ${sql.ref(mapping.recordId)}::text in (${sql.join(ids)})`.execute(source.db);
-  const texts = new Map(rows.map((row) => [row.record_id, row.text?.trim() ?? '']));
+  const column = mapping.address.column;
+  const rows = await readRowsWhere(source.db, mapping, mapping.recordId, ids, [column]);
+  const texts = new Map(rows.map((row) => [row[mapping.recordId]!, row[column]?.trim() ?? '']));
   const distinct = [...new Set([...texts.values()].filter((text) => text !== ''))];
   const resolved = new Map((await resolver.resolve(distinct)).map((r) => [r.text, r]));
   return records.map((record) => {

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../errors/error-code.js';
-import { GridgraphError } from '../errors/gridgraph-error.js';
+import { ErrorCode } from './error-code.js';
+import { GridgraphError } from './gridgraph-error.js';
 
 /**
  * A bearer token gridgraph will not accept: answered 401 with

@@ -1,17 +1,9 @@
+import type { StandardAddressRow } from '../db/hub-schema.js';
 /** The parts of a standard address that its canonical text is written from. */
-export interface AddressComponents {
-  province: string;
-  city: string;
-  district: string;
-  street: string;
-  community: string;
-  road: string;
-  road_number: string;
-  compound: string | null;
-  building: string | null;
-  unit: string | null;
-  room: string | null;
-}
+export type AddressComponents = Pick<
+  StandardAddressRow,
+  'province' | 'city' | 'district' | 'street' | 'community' | 'road' | 'road_number' | 'compound' | 'building' | 'unit' | 'room'
+>;
 
 /**
  * The canonical full text of a standard address, e.g.
