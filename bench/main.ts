@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
 import { runDossierBench } from './dossier-bench.js';
+import { runObservabilityBench } from './observability-bench.js';
+import { configureLogger } from '../src/observability/logger.js';
 import { runFaultBench } from './fault-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { runSyncBench } from './sync-bench.js';
@@ -11,6 +13,9 @@ import { runSyncInterferenceBench } from './sync-interference-bench.js';
  * ratio to a baseline measured in the same run, and writes JSON under
  * bench-results/. Set BENCH_DATABASE_URL to run on a PostgreSQL server.
  */
+// The request log would interleave with the tables: off unless LOG_LEVEL asks (the observability bench sets its own).
+configureLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'silent' });
+
 const program = new Command('bench').description('gridgraph benchmarks (docs/design.md §7)');
 
 program
@@ -97,6 +102,26 @@ program
       scale: positive(options.scale, '--scale'),
       registryScale: positive(options.registryScale, '--registry-scale'),
       runs: Math.round(positive(options.runs, '--runs')),
+      out: options.out,
+    });
+  });
+
+program
+  .command('observability')
+  .description("what the request log, metrics (scraped every second) and traces (every span, over OTLP) cost the door-plate dossier: each against all of them off, interleaved in the same run")
+  .option('--scale <n>', 'demo scale of the five sources', '1')
+  .option('--duration <s>', 'seconds of load per measurement', '10')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .option('--connections <n>', 'requests in flight', '1')
+  .option('--out <file>', 'results file', 'bench-results/observability.json')
+  .action(async (options: { scale: string; duration: string; runs: string; perList: string; connections: string; out: string }) => {
+    await runObservabilityBench({
+      scale: positive(options.scale, '--scale'),
+      duration: Math.round(positive(options.duration, '--duration')),
+      runs: Math.round(positive(options.runs, '--runs')),
+      perList: Math.round(positive(options.perList, '--per-list')),
+      connections: Math.round(positive(options.connections, '--connections')),
       out: options.out,
     });
   });

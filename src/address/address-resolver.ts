@@ -6,6 +6,7 @@ import { readRegistryRevision } from '../registry/registry-state-repository.js';
 import { AddressIndex, type IndexRow } from './address-index.js';
 import { matchAddress, type Resolution } from './address-matcher.js';
 import { type ParsedAddress, parseAddress } from './address-parser.js';
+import { metrics } from '../observability/metrics.js';
 
 /** A resolution with the reading of the text it came from. */
 export interface ResolvedText extends Resolution {
@@ -27,7 +28,9 @@ export class AddressResolver {
   /** Resolves each text, in order. */
   async resolve(texts: readonly string[]): Promise<ResolvedText[]> {
     const index = await this.index();
-    return texts.map((text) => resolveWith(index, text));
+    const results = texts.map((text) => resolveWith(index, text));
+    metrics.addressesResolved(results);
+    return results;
   }
 
   /** The index for the registry as it is now; built on first use and after each change. */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { HubSchema } from '../db/hub-schema.js';
 import { appendAudit, type AuditEntry, type ChainHead } from './audit-log.js';
+import { metrics } from '../observability/metrics.js';
+import { observeAuditCommit } from '../observability/hooks.js';
 
 interface Waiting {
   entries: readonly AuditEntry[];
@@ -25,6 +27,7 @@ export class AuditQueue {
 
   append(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
+    metrics.auditQueued(entries.length);
     return new Promise((resolve, reject) => {
       this.waiting.push({ entries, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -37,7 +40,7 @@ export class AuditQueue {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        this.head = await appendAudit(this.db, batch.flatMap((waiting) => waiting.entries), this.head);
+        this.head = await observeAuditCommit(batch.reduce((n, waiting) => n + waiting.entries.length, 0), () => appendAudit(this.db, batch.flatMap((waiting) => waiting.entries), this.head));
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         this.head = undefined;

@@ -3,6 +3,7 @@ import type { RoleTable } from '../access/roles.js';
 import { ANONYMOUS, type GridLookup, type TokenClaims, type Viewer, viewerFromToken } from '../access/viewer.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { isInvalidToken } from '../errors/invalid-token.js';
+import { logServerError } from '../observability/logger.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** The header a caller states their purpose in: a case number or a reason (docs/design.md §5.5). */
@@ -69,6 +70,6 @@ export function unauthenticated(res: Response, error: string, description: strin
 
 /** The grid registry could not be read: no viewer can be built, so nothing is answered (fail closed), and nothing internal is told. */
 function unavailable(res: Response, error: unknown): void {
-  if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] could not check a token\'s grids:', error);
+  logServerError('could not check a token\'s grids', error);
   res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL } }] });
 }

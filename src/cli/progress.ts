@@ -1,11 +1,28 @@
 import type { ImportProgress } from '../registry/registry-import.js';
 
-/** A status line on stderr, rewritten in place on a terminal; silent elsewhere (logs, CI), where the summary lines say enough. */
+/** How often a status line goes to a log (not a terminal) as a structured line. */
+const PROGRESS_LOG_INTERVAL_MS = 5_000;
+
+/** One progress line for a log collector: the request log's shape (README § Operating: metrics, traces, logs). */
+export function progressLine(stream: NodeJS.WritableStream, fields: Record<string, string | number | null | undefined>, msg: string): void {
+  stream.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'gridgraph', ...fields, msg })}\n`);
+}
+
+/**
+ * A status line on stderr, rewritten in place on a terminal; elsewhere (logs,
+ * CI) a structured line at most every five seconds.
+ */
 export function statusLine(stream: NodeJS.WriteStream = process.stderr): { show: (text: string) => void; done: () => void } {
   let shown = false;
+  let loggedAt = Date.now();
   return {
     show(text) {
-      if (!stream.isTTY) return;
+      if (!stream.isTTY) {
+        if (Date.now() - loggedAt < PROGRESS_LOG_INTERVAL_MS) return;
+        loggedAt = Date.now();
+        progressLine(stream, { event: 'progress' }, text);
+        return;
+      }
       stream.write(`\r\x1b[2K${text}`);
       shown = true;
     },
@@ -17,8 +34,8 @@ export function statusLine(stream: NodeJS.WriteStream = process.stderr): { show:
 }
 
 /**
- * Progress of a registry import: the status line on a terminal, and a line per
- * finished phase otherwise.
+ * Progress of a registry import: the status line on a terminal, and a
+ * structured line per finished phase otherwise.
  */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   update: (progress: ImportProgress) => void;
@@ -37,7 +54,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
         line.show(describe(progress));
       } else if (progress.total !== undefined && progress.done === progress.total && `${progress.phase}${progress.file}` !== lastPhase) {
         lastPhase = `${progress.phase}${progress.file}`;
-        stream.write(`${describe(progress)}\n`);
+        progressLine(stream, { event: 'import', phase: progress.phase, file: progress.file, done: progress.done, total: progress.total }, describe(progress));
       }
     },
     done: line.done,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 
 /**
  * How much one request may ask for (README § Limits). Each is checked before
@@ -66,6 +67,15 @@ export interface Config {
    * `gridgraph sync --watch`); 0 turns continuous sync off. `GRIDGRAPH_SYNC_INTERVAL`, default 60.
    */
   readonly syncIntervalSeconds: number;
+  // Operating (README § Operating: metrics, traces, logs). Tracing reads the standard OTEL_* variables itself.
+  /** Port of Prometheus's `/metrics`, separate from the graph's; undefined: none. `METRICS_PORT`, default 9464, `off` for none. */
+  readonly metricsPort: number | undefined;
+  /** Interface `/metrics` binds to. `METRICS_HOST`, default `127.0.0.1` (loopback only). */
+  readonly metricsHost: string;
+  /** Least severe log lines written. `LOG_LEVEL`: fatal, error, warn, info (default), debug, trace, silent. */
+  readonly logLevel: LogLevel;
+  /** `LOG_FORMAT`: `json` (one JSON object a line) or `pretty` (pino-pretty); default pretty on a terminal, else json. */
+  readonly logFormat: 'json' | 'pretty' | undefined;
 }
 
 /** A configuration variable that is present but unusable; the message names it. */
@@ -97,6 +107,7 @@ export function readConfig(env: Env = process.env): Config {
     anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
     ...readRequestLimits(env),
     syncIntervalSeconds: readInteger(env, 'GRIDGRAPH_SYNC_INTERVAL', 60, 0, 86_400),
+    ...readOperating(env),
   });
 }
 
@@ -115,6 +126,21 @@ function readRequestLimits(env: Env): Pick<Config, 'operationLimits' | 'trustedD
       batch: limit('GRAPHQL_MAX_BATCH', defaults.batch),
     }),
     trustedDocumentsFile: file === undefined ? undefined : path.resolve(file),
+  };
+}
+
+/** Metrics port and interface, log level and format. */
+function readOperating(env: Env): Pick<Config, 'metricsPort' | 'metricsHost' | 'logLevel' | 'logFormat'> {
+  const metricsOff = nonEmpty(env.METRICS_PORT)?.toLowerCase() === 'off';
+  const level = nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const format = nonEmpty(env.LOG_FORMAT)?.toLowerCase();
+  if (format !== undefined && format !== 'json' && format !== 'pretty') throw new ConfigError('LOG_FORMAT', `expected json or pretty, got "${format}"`);
+  return {
+    metricsPort: metricsOff ? undefined : readInteger(env, 'METRICS_PORT', 9464, 0, 65535),
+    metricsHost: nonEmpty(env.METRICS_HOST) ?? '127.0.0.1',
+    logLevel: level as LogLevel,
+    logFormat: format,
   };
 }
 

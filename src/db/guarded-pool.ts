@@ -1,6 +1,8 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { currentDeadline, timeLeft } from './deadline.js';
+import { metrics } from '../observability/metrics.js';
+import { logWarning } from '../observability/logger.js';
 
 /** How a pool bounds its waits and what its failures become. Every duration is in milliseconds. */
 export interface GuardedPoolOptions {
@@ -53,11 +55,12 @@ export function createGuardedPool(url: string, options: GuardedPoolOptions): Pos
     keepAlive: true,
   });
   const log = (event: string, error: unknown) => {
-    if (process.env.NODE_ENV !== 'test') console.error(`[gridgraph] ${options.label} database: ${event}:`, error instanceof Error ? error.message : error);
+    logWarning(`${options.label} database: ${event}`, error);
   };
   pool.on('error', (error) => log('idle connection lost', error));
   pool.on('connect', (client) => client.on('error', (error) => log('connection lost', error)));
   const evictIdle = idleEviction(pool);
+  metrics.pool(options.label, pool);
 
   const guarded = new WeakMap<pg.PoolClient, GuardedClient>();
   return {

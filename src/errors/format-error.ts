@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from './error-code.js';
 import { GridgraphError } from './gridgraph-error.js';
+import { logServerError } from '../observability/logger.js';
 
 /**
  * The one place that decides what of an error reaches a client: a GridgraphError's
@@ -21,7 +22,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const clientError = code === 'INTERNAL_SERVER_ERROR' && isClientStatus(original.extensions.http);
     return { message: formatted.message, locations, path, extensions: { code: clientError ? 'BAD_REQUEST' : typeof code === 'string' ? code : ErrorCode.INTERNAL } };
   }
-  if (process.env.NODE_ENV !== 'test' || process.env.GRIDGRAPH_DEBUG) console.error('[gridgraph] internal error:', original);
+  logServerError('internal error', original);
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL } };
 }
 

@@ -12,6 +12,8 @@ import { type EntityPage, type EntityRecord, findLinks, findRecordsOfEntities, p
 import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';
+import { observeSourceRead } from '../observability/hooks.js';
+import { logWarning } from '../observability/logger.js';
 
 /** The per-request loaders: created for each request, so batching and caching never cross callers. */
 export interface Loaders {
@@ -111,10 +113,10 @@ async function withinDeadline<T>(source: string, deadline: number, read: () => P
     timer = setTimeout(() => reject(new Error(`no answer by the source's deadline`)), Math.max(0, deadline - Date.now()));
   });
   try {
-    return await Promise.race([withDeadline(deadline, read), timeout]);
+    return await observeSourceRead(source, deadline, () => Promise.race([withDeadline(deadline, read), timeout]));
   } catch (cause) {
     if (cause instanceof GridgraphError && cause.details.source === source) throw cause;
-    if (process.env.NODE_ENV !== 'test') console.error(`[gridgraph] source ${source} unavailable:`, cause instanceof Error ? cause.message : cause);
+    logWarning(`source ${source} unavailable`, cause);
     throw sourceUnavailable(source, cause);
   } finally {
     clearTimeout(timer);

@@ -4,6 +4,7 @@ import { writeAuditFor } from '../audit/audit-writer.js';
 import { ErrorCode } from '../errors/error-code.js';
 import type { GraphContext } from '../graph/context.js';
 import { nonPublicFields } from '../access/public-view.js';
+import { logServerError } from '../observability/logger.js';
 
 /** What a caller without a token may ask for: the public door-plate view. */
 const ANONYMOUS_ROOT_FIELDS = new Set(['doorPlate', '__typename']);
@@ -56,7 +57,7 @@ export function accessPlugin(options: AccessPluginOptions = {}): ApolloServerPlu
               { operation, operationName: operationName ?? null, document: source ?? '' },
             );
           } catch (error) {
-            if (process.env.NODE_ENV !== 'test') console.error('[gridgraph] audit write failed, response withheld:', error);
+            logServerError('audit write failed, response withheld', error);
             response.body.singleResult = {
               data: null,
               errors: [

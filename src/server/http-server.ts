@@ -43,6 +43,10 @@ import { costLimitPlugin } from './operation-cost.js';
 import { textInputPlugin } from './text-input-plugin.js';
 import { graphqlBody, notFound, transportErrorHandler } from './transport-errors.js';
 import { type TrustedDocuments, trustedDocumentsGate } from './trusted-documents.js';
+import { logServerError } from '../observability/logger.js';
+import { metrics } from '../observability/metrics.js';
+import { type MetricsServer, startMetricsServer } from '../observability/metrics-server.js';
+import { observabilityPlugin, observeRequests, requestContext } from '../observability/request-observer.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -70,6 +74,11 @@ export interface ServerOptions {
   readonly trustedDocuments?: TrustedDocuments;
   /** The embedded development realm, when tokens come from it: GraphiQL then offers a role and area picker that mints its tokens. Never given with KEYCLOAK_URL. @default undefined */
   readonly devRealm?: DevRealm;
+  /**
+   * Prometheus metrics at `/metrics` on a port of their own (METRICS_PORT, METRICS_HOST); a port that cannot
+   * be bound is logged and the graph serves on without them. @default undefined: no metrics endpoint
+   */
+  readonly metrics?: { readonly port: number; readonly host: string };
 }
 
 /** A running gridgraph HTTP server. */
@@ -78,6 +87,8 @@ export interface RunningServer {
   readonly url: string;
   /** The port it listens on (useful when it was asked for port 0). */
   readonly port: number;
+  /** Where Prometheus scrapes, e.g. `http://127.0.0.1:9464/metrics`; undefined without a metrics endpoint. */
+  readonly metricsUrl: string | undefined;
   /** Stops accepting, lets requests in flight finish for at most `drainMs`, closes the connections left, then resolves. */
   close(): Promise<void>;
 }
@@ -103,6 +114,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stringifyResult: (result) => JSON.stringify(result),
     // No cache hints: every answer is `no-store` (the access plugin says so), and no hook runs per field for them.
     plugins: [
+      // First: its willSendResponse sees the answer as the other plugins leave it (audit refusals included).
+      observabilityPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -152,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       failuresSinceSuccess: table.failuresSinceSuccess,
       lagSeconds: table.lagSeconds,
     }));
+  if (sources.length > 0) metrics.syncStatusFrom(syncSummary);
   app.use(healthRoutes(checks, sources.length === 0 ? undefined : syncSummary));
   if (options.devRealm !== undefined) app.use(DEV_TOKEN_PATH, devTokenRoutes(options.devRealm, options.db));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
@@ -181,12 +195,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   app.use(
     GRAPHQL_PATH,
-    authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes), rolesServing(options.connectors ?? [])), // issue 17: each served connector's dept role
+    // First: every request gets its id, log line and metrics, those refused before Apollo too.
+    observeRequests(GRAPHQL_PATH),
+    authenticate(options.verifier, (codes) => findExistingGridCodes(options.db, codes), rolesServing(options.connectors ?? [])), // each served connector's dept role
     graphqlBody(),
     ...(options.trustedDocuments === undefined ? [] : [trustedDocumentsGate(options.trustedDocuments)]),
     operationGate(limits),
     // Right before Apollo: the deadline's async context does not survive the body parser.
     requestDeadline(options.requestTimeoutMs ?? 10_000),
+    requestContext(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createGraphContext(await servicesReady(), viewerOf(res), { requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip }),
@@ -203,9 +220,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const { port } = httpServer.address() as AddressInfo;
+  let metricsServer: MetricsServer | undefined;
+  if (options.metrics !== undefined) {
+    metricsServer = await startMetricsServer(options.metrics.port, options.metrics.host).catch((error: unknown) => {
+      // Metrics never take the graph down: the operator sees why they are missing.
+      logServerError(`metrics: cannot listen on ${options.metrics!.host}:${options.metrics!.port} (METRICS_PORT, METRICS_HOST); serving without /metrics`, error);
+      return undefined;
+    });
+  }
   return {
     url: `http://localhost:${port}${GRAPHQL_PATH}`,
     port,
-    close: () => apollo.stop(),
+    metricsUrl: metricsServer?.url,
+    async close() {
+      await apollo.stop();
+      await metricsServer?.close();
+      if (sources.length > 0) metrics.syncStatusFrom(undefined);
+    },
   };
 }

@@ -3,6 +3,7 @@ import express from 'express';
 import { ErrorCode } from '../errors/error-code.js';
 import { GridgraphError, badUserInput } from '../errors/gridgraph-error.js';
 import { errorBody } from '../errors/request-error.js';
+import { logServerError } from '../observability/logger.js';
 
 /** The largest request body read: far above any document the token limit lets through, with room for `nodes(ids:)` variables. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -65,7 +66,7 @@ export function transportErrorHandler(): ErrorRequestHandler {
       return;
     }
     const { status, reply } = describeTransportError(error);
-    if (status >= 500 && (process.env.NODE_ENV !== 'test' || process.env.GRIDGRAPH_DEBUG)) console.error('[gridgraph] internal error:', error);
+    if (status >= 500) logServerError('internal error', error);
     sendError(res, status, reply);
   };
 }

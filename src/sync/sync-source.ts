@@ -14,6 +14,7 @@ import { isGoodChangeValue } from './change-value.js';
 import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from '../crosswalk/crosswalk-writes.js';
 import { describeSyncFailure } from './sync-failure.js';
 import type { TableLocks } from './table-lock.js';
+import { observeSyncChunk } from '../observability/hooks.js';
 import {
   finishRun,
   readWatermark,
@@ -361,6 +362,7 @@ async function syncTable(
         })
         .then(() => total);
       writing.catch(() => {});
+      observeSyncChunk(name, scan.table, rows.length, writing);
     }
     if (writing !== undefined) await written();
     const skipped = await listRowsWithoutId(hub, source, scan);

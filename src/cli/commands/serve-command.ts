@@ -12,6 +12,9 @@ import type { HubDatabase } from '../../db/hub-database.js';
 import { openConfiguredHub } from '../with-hub.js';
 import { type ContinuousSync, startContinuousSync } from '../../sync/continuous-sync.js';
 import { loadTrustedDocuments } from '../../server/trusted-documents.js';
+import { configureLogger, logger, logProgress } from '../../observability/logger.js';
+import { metrics } from '../../observability/metrics.js';
+import { configuredExporter, startTracing, type TracingSetup } from '../../observability/tracing.js';
 
 /** How long closing one database (its pool, then its embedded server) may take during shutdown. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -23,17 +26,26 @@ export const serveCommand = new Command('serve')
     const config = readConfig(options.port === undefined ? process.env : { ...process.env, PORT: options.port });
     const trustedDocuments = config.trustedDocumentsFile === undefined ? undefined : loadTrustedDocuments(config.trustedDocumentsFile);
     const started = Date.now();
+    configureLogger({ level: config.logLevel, pretty: (config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty' });
+    try {
+      configuredExporter();
+    } catch (error) {
+      throw new ConfigError('OTEL_TRACES_EXPORTER', (error as Error).message.replace(/^OTEL_TRACES_EXPORTER: /, ''));
+    }
     await checkListenAddress(config.port, config.host);
 
     let hub: HubDatabase | undefined;
     let sources: SourceDatabase[] = [];
     let server: RunningServer | undefined;
     let sync: ContinuousSync | undefined;
+    let tracing: TracingSetup | undefined;
     const closeDatabases = async () => {
       // The sync step under way finishes first: it holds connections to both sides.
       if (sync !== undefined) await withinTime(sync.stop(), CLOSE_TIMEOUT_MS, 'stopping continuous sync');
       await withinTime(closeSources(sources), CLOSE_TIMEOUT_MS, 'closing the sources');
       if (hub !== undefined) await withinTime(hub.close(), CLOSE_TIMEOUT_MS, 'closing the hub database');
+      // The spans still buffered go out last: those of the shutdown itself included.
+      if (tracing !== undefined) await withinTime(tracing.shutdown(), CLOSE_TIMEOUT_MS, 'sending the last traces');
     };
     onTerminationSignals(async (signal) => {
       if (server === undefined) {
@@ -55,6 +67,8 @@ export const serveCommand = new Command('serve')
     });
 
     try {
+      tracing = startTracing();
+      if (tracing !== undefined) console.log(`gridgraph: traces to the ${tracing.exporter} exporter (OTEL_* variables)`);
       hub = await openConfiguredHub(config, (line) => console.log(line), {
         statementTimeoutMs: config.hubStatementTimeoutMs,
         acquireTimeoutMs: config.hubAcquireTimeoutMs,
@@ -79,11 +93,20 @@ export const serveCommand = new Command('serve')
         anonymousIntrospection: config.anonymousIntrospection,
         operationLimits: config.operationLimits,
         trustedDocuments,
+        metrics: config.metricsPort === undefined ? undefined : { port: config.metricsPort, host: config.metricsHost },
       });
+      if (server.metricsUrl !== undefined) console.log(`gridgraph: metrics at ${server.metricsUrl}`);
       sync = startContinuousSync(hub.db, sources, new AddressResolver(hub.db), {
         intervalSeconds: config.syncIntervalSeconds,
         databaseUrl: config.databaseUrl,
-        log: (line) => console.log(line),
+        log: (line) => logger.info({ event: 'sync' }, line),
+        onTableSynced: (result) => {
+          metrics.tableSynced(result);
+          if (result.scanned + result.deleted > 0) {
+            const { source, table, mode, scanned, rechecked, deleted, skipped, duplicates, badChangeValues } = result;
+            logProgress('sync.table', { connector: source, table, mode, scanned, rechecked, deleted, skipped, duplicates, badChangeValues });
+          }
+        },
       });
     } catch (error) {
       // Exit now, whatever is still open (pools, embedded servers): a half-started hub must not linger.
