@@ -11,6 +11,7 @@ import { enforceAccess } from '../access/enforce.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { qualityResolvers } from './resolvers/quality-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
+import { statisticsResolvers } from './resolvers/statistics-resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -34,6 +35,7 @@ export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
       qualityResolvers,
       entityResolvers,
       auditResolvers,
+      statisticsResolvers,
       connectorResolvers(connectors) as never,
     ],
   });
