@@ -36,6 +36,8 @@ import { costLimitPlugin } from './operation-cost.js';
 import { textInputPlugin } from './text-input-plugin.js';
 import { graphqlBody, notFound, transportErrorHandler } from './transport-errors.js';
 import { type TrustedDocuments, trustedDocumentsGate } from './trusted-documents.js';
+import { EventFeed } from '../statistics/event-feed.js';
+import { serveEventFeed } from './event-feed-server.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -61,6 +63,8 @@ export interface ServerOptions {
   readonly operationLimits?: OperationLimits;
   /** Trusted-documents mode: only these documents may run. @default undefined: any document */
   readonly trustedDocuments?: TrustedDocuments;
+  /** The live feed of events behind `Subscription.eventChanged` (the serve command lets continuous sync notify it). @default one of its own */
+  readonly eventFeed?: EventFeed;
 }
 
 /** A running gridgraph HTTP server. */
@@ -169,10 +173,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Transport errors (unreadable bodies, unknown routes) answer as GraphQL-shaped JSON, never Express's HTML page.
   app.use(notFound(GRAPHQL_PATH));
   app.use(transportErrorHandler());
+  const eventFeed = options.eventFeed ?? new EventFeed(options.db, options.connectors ?? []);
+  const feedServer = serveEventFeed(httpServer, { schema, verifier: options.verifier, existingGrids: (codes) => findExistingGridCodes(options.db, codes), services: servicesReady, feed: eventFeed, limits, path: GRAPHQL_PATH });
 
   try {
     await listen(httpServer, options.port ?? 4000, options.host ?? '0.0.0.0');
   } catch (error) {
+    await feedServer.close();
     await apollo.stop();
     throw error;
   }
@@ -180,6 +187,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://localhost:${port}${GRAPHQL_PATH}`,
     port,
-    close: () => apollo.stop(),
+    close: async () => {
+      await feedServer.close();
+      await apollo.stop();
+    },
   };
 }

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { AddressResolver } from '../../src/address/address-resolver.js';
+import { syncSource } from '../../src/sync/sync-source.js';
 import { type DemoWorld, startDemoWorld } from '../support/demo-world.js';
 
 /**
@@ -211,6 +215,7 @@ const STATISTICS = `period areaCode residents events { ${COUNTS} }
 
 const DISTRICT = '320102';
 const STREET = '320102002';
+const OTHER_STREET = '320102003';
 const COMMAND = { as: { roles: ['district-command' as const], districts: [DISTRICT] } };
 const STREET_STAFF = { as: { roles: ['street-staff' as const], streets: [STREET] } };
 
@@ -357,5 +362,90 @@ describe('stability index', () => {
     const response = await world.t.query(`{ region(code: "${STREET}001") { stabilityIndex(month: "2023-01") { value } } }`, {}, COMMAND);
     expect(response.errors).toBeUndefined();
     expect(response.data.region === null || response.data.region.stabilityIndex === null).toBe(true);
+  });
+});
+
+describe('live feed', () => {
+  /** Now in the sources' local time (+08:00), written `yyyy-MM-dd HH:mm:ss`. */
+  const localNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+  function subscriber(authorization: string | undefined) {
+    const received: any[] = [];
+    let failure: unknown;
+    const client = createClient({
+      url: world.t.server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: authorization === undefined ? {} : { authorization },
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: (event) => (failure ??= event),
+      on: { closed: (event) => (failure ??= event) },
+    });
+    const stop = client.subscribe(
+      { query: 'subscription { eventChanged { change stage noticedAt event { key category address { code } } } }' },
+      { next: (message) => received.push(message), error: (error) => (failure ??= error), complete: () => {} },
+    );
+    return { received, failure: () => failure, close: async () => { stop(); await client.dispose(); } };
+  }
+
+  async function until<T>(what: () => T | undefined, label: string): Promise<T> {
+    for (let i = 0; i < 600; i++) {
+      const value = what();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`waited in vain for ${label}`);
+  }
+
+  test('an event inserted into a source and synced reaches a subscriber of its area, not one of another', async () => {
+    const police = world.sources.find((s) => s.connector.name === 'police')!;
+    const { rows: places } = await sql<{ street: string; full_text: string }>`
+      select distinct on (left(division_code, 9)) left(division_code, 9) as street, full_text from standard_address
+      where level = 'ROOM' and left(division_code, 9) in (${STREET}, ${OTHER_STREET}) order by left(division_code, 9), code`.execute(world.hub.db);
+    const textIn = (street: string) => places.find((p) => p.street === street)!.full_text;
+    const mine = subscriber((await world.t.headersFor(STREET_STAFF)).authorization);
+    const other = subscriber((await world.t.headersFor({ as: { roles: ['street-staff'], streets: [OTHER_STREET] } })).authorization);
+    const anonymous = subscriber(undefined);
+    try {
+      // The subscriptions are set up server-side before anything is inserted: there is no acknowledgement per subscription to wait for.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const insert = (id: string, address: string) => sql`
+        insert into "T_JQ_JQXX" ("JQBH", "JQLB", "JQNR", "FADZ", "BJSJ", "GXSJ") values (${id}, '02', '盗窃', ${address}, ${localNow()}, ${localNow()})`.execute(police.db);
+      await insert('JQFEED000001', textIn(OTHER_STREET));
+      await insert('JQFEED000002', textIn(STREET));
+      const inserted = Date.now();
+      await syncSource(world.hub.db, police, new AddressResolver(world.hub.db));
+      const created = await until(() => mine.received.find((m) => m.data?.eventChanged.event?.key === 'police:JQFEED000002'), 'the new incident');
+      console.log(`feed delay, source insert → subscriber (manual sync): ${Date.now() - inserted} ms`);
+      expect(created.data.eventChanged).toMatchObject({ change: 'CREATED', stage: null, event: { key: 'police:JQFEED000002', category: '盗窃' } });
+      // The other street's incident was logged first: had it been sent, it would have come first.
+      expect(mine.received.map((m) => m.data?.eventChanged.event?.key)).not.toContain('police:JQFEED000001');
+      const theirs = await until(() => other.received.find((m) => m.data?.eventChanged.event?.key === 'police:JQFEED000001'), 'the other street\'s incident');
+      expect(theirs.data.eventChanged.change).toBe('CREATED');
+
+      await sql`update "T_JQ_JQXX" set "JASJ" = ${localNow()}, "GXSJ" = ${localNow()} where "JQBH" = 'JQFEED000002'`.execute(police.db);
+      await syncSource(world.hub.db, police, new AddressResolver(world.hub.db));
+      const closed = await until(() => mine.received.find((m) => m.data?.eventChanged.change === 'CLOSED'), 'the closure');
+      expect(closed.data.eventChanged).toMatchObject({ change: 'CLOSED', stage: 'CLOSED', event: { key: 'police:JQFEED000002' } });
+      expect(anonymous.received).toEqual([]);
+      expect(anonymous.failure()).toMatchObject({ code: 4403 });
+    } finally {
+      await mine.close();
+      await other.close();
+      await anonymous.close();
+    }
+  });
+
+  test('a query sent over the WebSocket is refused: only subscriptions run there', async () => {
+    const headers = await world.t.headersFor(COMMAND);
+    const client = createClient({ url: world.t.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: headers.authorization }, retryAttempts: 0 });
+    try {
+      const outcome = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: `{ region(code: "${DISTRICT}") { name } }` }, { next: resolve, error: resolve, complete: () => resolve('complete') });
+      });
+      expect(JSON.stringify(outcome)).toContain('only subscriptions');
+    } finally {
+      await client.dispose();
+    }
   });
 });

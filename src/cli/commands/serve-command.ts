@@ -12,6 +12,7 @@ import type { HubDatabase } from '../../db/hub-database.js';
 import { openConfiguredHub } from '../with-hub.js';
 import { type ContinuousSync, startContinuousSync } from '../../sync/continuous-sync.js';
 import { loadTrustedDocuments } from '../../server/trusted-documents.js';
+import { EventFeed } from '../../statistics/event-feed.js';
 
 /** How long closing one database (its pool, then its embedded server) may take during shutdown. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -65,6 +66,7 @@ export const serveCommand = new Command('serve')
       if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
       const { verifier, description } = configuredVerifier(config);
       console.log(`gridgraph: tokens from the ${description}`);
+      const eventFeed = new EventFeed(hub.db, connectors);
       server = await startServer({
         db: hub.db,
         connectors,
@@ -78,11 +80,13 @@ export const serveCommand = new Command('serve')
         anonymousIntrospection: config.anonymousIntrospection,
         operationLimits: config.operationLimits,
         trustedDocuments,
+        eventFeed,
       });
       sync = startContinuousSync(hub.db, sources, new AddressResolver(hub.db), {
         intervalSeconds: config.syncIntervalSeconds,
         databaseUrl: config.databaseUrl,
         log: (line) => console.log(line),
+        onTableSynced: () => eventFeed.notify(),
       });
     } catch (error) {
       // Exit now, whatever is still open (pools, embedded servers): a half-started hub must not linger.
