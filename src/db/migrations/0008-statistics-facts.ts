@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * The command centre's facts (issue 21), kept current by the sync itself:
- * triggers on `crosswalk` copy each event record's category, stage times and
+ * statement-level triggers on `crosswalk` copy each event record's category, stage times and
  * area into `event_fact`, each person record's area into `resident_fact`, and
  * log what changed about an event (created, a stage reached, closed) into
  * `event_change` for the live feed. Statistics then read narrow, indexed
@@ -76,77 +76,87 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       source_changed_at text,
       logged_at timestamptz not null default clock_timestamp()
     )`.execute(db);
-  await sql`
-    create function event_fact_from_crosswalk() returns trigger language plpgsql as $$
-    declare
-      place record;
-      s jsonb := coalesce(new.shared, '{}'::jsonb);
-      o jsonb := case when tg_op = 'UPDATE' then coalesce(old.shared, '{}'::jsonb) else '{}'::jsonb end;
-      opened text := coalesce(s->>'reportedAt', s->>'registeredAt', s->>'dispatchedAt', s->>'handledAt', s->>'verifiedAt', s->>'closedAt');
-      stage text;
-    begin
-      select grid_code, division_code into place from standard_address where code = new.address_code;
-      insert into event_fact as f values (
-        new.source, new.source_table, new.record_id, new.entity_key,
-        place.grid_code, place.division_code, left(place.division_code, 9), left(place.division_code, 6),
-        s->>'category', case when statistics_time(opened) is null then null else left(opened, 7) end, statistics_time(opened),
-        statistics_time(s->>'reportedAt'), statistics_time(s->>'registeredAt'), statistics_time(s->>'dispatchedAt'),
-        statistics_time(s->>'handledAt'), statistics_time(s->>'verifiedAt'), statistics_time(s->>'closedAt'),
-        new.deleted or new.entity_key is null)
+  // Statement-level triggers over transition tables: one set-based write per
+  // chunk the sync writes, not a function call per row (the sync's
+  // `insert … on conflict do update` fires the INSERT trigger for new records
+  // and the UPDATE trigger for changed ones).
+  const factUpserts = (rows: string) => `
+      insert into event_fact
+      select n.source, n.source_table, n.record_id, n.entity_key,
+        a.grid_code, a.division_code, left(a.division_code, 9), left(a.division_code, 6),
+        n.shared->>'category',
+        case when statistics_time(t.opened) is null then null else left(t.opened, 7) end, statistics_time(t.opened),
+        statistics_time(n.shared->>'reportedAt'), statistics_time(n.shared->>'registeredAt'), statistics_time(n.shared->>'dispatchedAt'),
+        statistics_time(n.shared->>'handledAt'), statistics_time(n.shared->>'verifiedAt'), statistics_time(n.shared->>'closedAt'),
+        n.deleted or n.entity_key is null
+      from ${rows} n
+        left join standard_address a on a.code = n.address_code
+        cross join lateral (select coalesce(n.shared->>'reportedAt', n.shared->>'registeredAt', n.shared->>'dispatchedAt',
+                                            n.shared->>'handledAt', n.shared->>'verifiedAt', n.shared->>'closedAt') as opened) t
+      where n.entity_kind = 'EVENT'
       on conflict (source, source_table, record_id) do update set
         entity_key = excluded.entity_key, grid_code = excluded.grid_code, community_code = excluded.community_code,
         street_code = excluded.street_code, district_code = excluded.district_code, category = excluded.category,
         opened_month = excluded.opened_month, opened_at = excluded.opened_at, reported_at = excluded.reported_at,
         registered_at = excluded.registered_at, dispatched_at = excluded.dispatched_at, handled_at = excluded.handled_at,
         verified_at = excluded.verified_at, closed_at = excluded.closed_at, deleted = excluded.deleted;
-      if new.deleted or new.entity_key is null then return null; end if;
-      if tg_op = 'INSERT' or old.deleted or old.entity_key is null then
-        insert into event_change (source, source_table, record_id, entity_key, change, source_changed_at)
-          values (new.source, new.source_table, new.record_id, new.entity_key, 'CREATED', new.changed_at);
-      end if;
-      foreach stage in array array['reportedAt', 'registeredAt', 'dispatchedAt', 'handledAt', 'verifiedAt', 'closedAt'] loop
-        if s->>stage is not null and (o->>stage is null or tg_op = 'INSERT') and (tg_op = 'UPDATE' or stage = 'closedAt') then
-          insert into event_change (source, source_table, record_id, entity_key, change, stage, source_changed_at)
-            values (new.source, new.source_table, new.record_id, new.entity_key,
-                    case when stage = 'closedAt' then 'CLOSED' else 'STAGE_REACHED' end, stage, new.changed_at);
-        end if;
-      end loop;
-      return null;
-    end $$`.execute(db);
-  await sql`
-    create trigger crosswalk_event_fact after insert or update on crosswalk
-    for each row when (new.entity_kind = 'EVENT') execute function event_fact_from_crosswalk()`.execute(db);
-  await sql`
-    create function resident_fact_from_crosswalk() returns trigger language plpgsql as $$
-    declare place record;
-    begin
-      select division_code, grid_code into place from standard_address where code = new.address_code;
-      if place.division_code is null then
-        delete from resident_fact where source = new.source and source_table = new.source_table and record_id = new.record_id;
-        return null;
-      end if;
-      insert into resident_fact as r values (
-        new.source, new.source_table, new.record_id, new.entity_key, place.grid_code,
-        place.division_code, left(place.division_code, 9), left(place.division_code, 6), new.deleted)
+      insert into resident_fact
+      select n.source, n.source_table, n.record_id, n.entity_key, a.grid_code,
+        a.division_code, left(a.division_code, 9), left(a.division_code, 6), n.deleted
+      from ${rows} n join standard_address a on a.code = n.address_code
+      where n.entity_kind = 'PERSON' and n.entity_key is not null
       on conflict (source, source_table, record_id) do update set
         entity_key = excluded.entity_key, grid_code = excluded.grid_code, community_code = excluded.community_code,
-        street_code = excluded.street_code, district_code = excluded.district_code, deleted = excluded.deleted;
+        street_code = excluded.street_code, district_code = excluded.district_code, deleted = excluded.deleted;`;
+  const STAGES = "array['reportedAt', 'registeredAt', 'dispatchedAt', 'handledAt', 'verifiedAt', 'closedAt']";
+  await sql.raw(`
+    create function statistics_facts_after_insert() returns trigger language plpgsql as $$
+    begin
+      ${factUpserts('new_rows')}
+      insert into event_change (source, source_table, record_id, entity_key, change, stage, source_changed_at)
+      select n.source, n.source_table, n.record_id, n.entity_key, c.change, c.stage, n.changed_at
+      from new_rows n cross join lateral (values (0, 'CREATED', null), (1, 'CLOSED', 'closedAt')) as c (position, change, stage)
+      where n.entity_kind = 'EVENT' and not n.deleted and n.entity_key is not null and (c.stage is null or n.shared->>'closedAt' is not null)
+      order by c.position, n.record_id;
       return null;
-    end $$`.execute(db);
+    end $$`).execute(db);
+  await sql.raw(`
+    create function statistics_facts_after_update() returns trigger language plpgsql as $$
+    begin
+      ${factUpserts('new_rows')}
+      delete from resident_fact r using new_rows n
+      where n.entity_kind = 'PERSON' and n.address_code is null
+        and r.source = n.source and r.source_table = n.source_table and r.record_id = n.record_id;
+      insert into event_change (source, source_table, record_id, entity_key, change, stage, source_changed_at)
+      select n.source, n.source_table, n.record_id, n.entity_key, c.change, c.stage, n.changed_at
+      from new_rows n join old_rows o on o.source = n.source and o.source_table = n.source_table and o.record_id = n.record_id
+        cross join lateral (
+          select 0 as position, 'CREATED' as change, null as stage where o.deleted or o.entity_key is null
+          union all
+          select s.position, case when s.stage = 'closedAt' then 'CLOSED' else 'STAGE_REACHED' end, s.stage
+          from unnest(${STAGES}) with ordinality as s (stage, position)
+          where n.shared->>s.stage is not null and (o.shared->>s.stage is null or o.deleted or o.entity_key is null)
+        ) c
+      where n.entity_kind = 'EVENT' and not n.deleted and n.entity_key is not null
+      order by n.record_id, c.position;
+      return null;
+    end $$`).execute(db);
   await sql`
-    create trigger crosswalk_resident_fact after insert or update on crosswalk
-    for each row when (new.entity_kind = 'PERSON' and new.entity_key is not null)
-    execute function resident_fact_from_crosswalk()`.execute(db);
+    create trigger crosswalk_statistics_insert after insert on crosswalk
+    referencing new table as new_rows for each statement execute function statistics_facts_after_insert()`.execute(db);
+  await sql`
+    create trigger crosswalk_statistics_update after update on crosswalk
+    referencing old table as old_rows new table as new_rows for each statement execute function statistics_facts_after_update()`.execute(db);
   // Records synced before this migration.
   await sql`update crosswalk set deleted = deleted where entity_kind in ('EVENT', 'PERSON')`.execute(db);
   await sql`delete from event_change`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop trigger crosswalk_resident_fact on crosswalk`.execute(db);
-  await sql`drop trigger crosswalk_event_fact on crosswalk`.execute(db);
-  await sql`drop function resident_fact_from_crosswalk()`.execute(db);
-  await sql`drop function event_fact_from_crosswalk()`.execute(db);
+  await sql`drop trigger crosswalk_statistics_update on crosswalk`.execute(db);
+  await sql`drop trigger crosswalk_statistics_insert on crosswalk`.execute(db);
+  await sql`drop function statistics_facts_after_update()`.execute(db);
+  await sql`drop function statistics_facts_after_insert()`.execute(db);
   await sql`drop table event_change`.execute(db);
   await sql`drop table resident_fact`.execute(db);
   await sql`drop table event_fact`.execute(db);
