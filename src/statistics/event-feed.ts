@@ -22,7 +22,12 @@ export interface FeedContext {
 export interface EventFeedOptions {
   /** How often the feed looks for changes while anyone listens (changes another hub process's sync wrote, overdue events). @default 1000 */
   readonly pollMs?: number;
+  /** How long `event_change` keeps a change: the log is a hand-over to listeners, not a history. @default 3600 */
+  readonly keepSeconds?: number;
 }
+
+/** The log is pruned at most this often, when the sync reports a table synced. */
+const PRUNE_EVERY_MS = 60_000;
 
 interface ChangeRow {
   id: string;
@@ -61,6 +66,8 @@ export class EventFeed {
   readonly #db: Kysely<HubSchema>;
   readonly #limits: { source: string; category: string; seconds: number }[];
   readonly #pollMs: number;
+  readonly #keepSeconds: number;
+  #prunedAt = 0;
   readonly #listeners = new Set<Listener>();
   #position: string | undefined;
   #overdueCheckedAt: Date | undefined;
@@ -72,6 +79,7 @@ export class EventFeed {
   constructor(db: Kysely<HubSchema>, connectors: readonly Connector[], options: EventFeedOptions = {}) {
     this.#db = db;
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#keepSeconds = options.keepSeconds ?? 3_600;
     this.#limits = connectors.flatMap((connector) =>
       Object.entries(connector.statistics?.timeLimitHours ?? {}).map(([category, hours]) => ({ source: connector.name, category, seconds: hours * 3600 })),
     );
@@ -124,9 +132,16 @@ export class EventFeed {
     return iterator;
   }
 
-  /** The sync wrote a table: look now rather than at the next tick. */
+  /** The sync wrote a table: look now rather than at the next tick; now and then, drop changes older than `keepSeconds`. */
   notify(): void {
     if (this.#listeners.size > 0) void this.poll();
+    if (Date.now() - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = Date.now();
+      sql`delete from event_change where logged_at < now() - ${this.#keepSeconds} * interval '1 second'`.execute(this.#db).catch(() => {
+        // The next notification tries again.
+        this.#prunedAt = 0;
+      });
+    }
   }
 
   /** Reads what changed since the last look and hands it out; one look at a time, a request during one runs right after it. */

@@ -76,6 +76,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       source_changed_at text,
       logged_at timestamptz not null default clock_timestamp()
     )`.execute(db);
+  await sql`create index event_change_logged_idx on event_change (logged_at)`.execute(db);
   // Statement-level triggers over transition tables: one set-based write per
   // chunk the sync writes, not a function call per row (the sync's
   // `insert … on conflict do update` fires the INSERT trigger for new records
