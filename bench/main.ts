@@ -5,6 +5,7 @@ import { runObservabilityBench } from './observability-bench.js';
 import { configureLogger } from '../src/observability/logger.js';
 import { runFaultBench } from './fault-bench.js';
 import { runScaleBench } from './scale-bench.js';
+import { runStatisticsBench } from './statistics-bench.js';
 import { runSyncBench } from './sync-bench.js';
 import { runSyncInterferenceBench } from './sync-interference-bench.js';
 
@@ -65,6 +66,22 @@ program
       duration: Math.round(positive(options.duration, '--duration')),
       runs: Math.round(positive(options.runs, '--runs')),
       perList: Math.round(positive(options.perList, '--per-list')),
+    });
+  });
+
+program
+  .command('statistics')
+  .description("a district month's statistics and stability index at 1,000,000 persons (issue 21: well under a second), and the live feed's delay under continuous sync")
+  .option('--registry-scale <n>', 'registry scale; people grow with addresses (104 ≈ 1,000,000 persons)', '104')
+  .option('--source-scale <n>', 'demo source scale (people per room)', '1')
+  .option('--runs <n>', 'runs; the median is reported', '5')
+  .option('--out <file>', 'results file', 'bench-results/statistics.json')
+  .action(async (options: { registryScale: string; sourceScale: string; runs: string; out: string }) => {
+    await runStatisticsBench({
+      registryScale: positive(options.registryScale, '--registry-scale'),
+      sourceScale: positive(options.sourceScale, '--source-scale'),
+      runs: Math.round(positive(options.runs, '--runs')),
+      out: options.out,
     });
   });
 

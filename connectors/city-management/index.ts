@@ -86,5 +86,9 @@ export const cityManagement: Connector = {
     BJZT: { '1': '完好', '2': '破损', '3': '丢失' },
     AY: { '01': '占道经营', '02': '违规设置户外广告', '03': '违规倾倒垃圾' },
   },
+  statistics: {
+    // GB/T 30428-style handling limits of digital city management, in hours.
+    timeLimitHours: { 暴露垃圾: 4, 乱堆物料: 24, 井盖破损: 2, 路灯不亮: 48, 占道经营: 2, 非法小广告: 24, 违规设置户外广告: 720, 违规倾倒垃圾: 720 },
+  },
   demo: cityManagementDemo,
 };

@@ -101,5 +101,13 @@ export const governance: Connector = {
     RQLB: { '1': '社区矫正对象', '2': '刑满释放人员', '3': '吸毒人员', '4': '严重精神障碍患者' },
     DSRLX: { '1': 'APPLICANT', '2': 'RESPONDENT' },
   },
+  statistics: {
+    rateKinds: { ZZ_MDJF: 'DISPUTE' },
+    // The platform's handling limits: safety hazards within a day, disputes within a fortnight.
+    timeLimitHours: {
+      环境卫生: 72, 治安隐患: 24, 安全生产: 24, 民生服务: 120, 矛盾纠纷: 168,
+      邻里纠纷: 336, 婚姻家庭纠纷: 336, 物业纠纷: 336, 劳动争议: 720,
+    },
+  },
   demo: governanceDemo,
 };

@@ -105,6 +105,7 @@ export const police: Connector = {
     ZDRYLB: { '01': '涉稳重点人员', '02': '涉毒重点人员', '03': '在逃人员' },
     JQLB: { '01': '纠纷', '02': '盗窃', '03': '噪音扰民', '04': '家庭纠纷', '05': '求助' },
   },
+  statistics: { rateKinds: { T_JQ_JQXX: 'INCIDENT' } },
   demo: policeDemo,
 };
 

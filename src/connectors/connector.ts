@@ -41,6 +41,16 @@ export interface Connector {
    * @default '+08:00' (Asia/Shanghai)
    */
   readonly utcOffset?: string;
+  /** What the command centre's statistics need to know about this source's events (issue 21). @default none */
+  readonly statistics?: EventStatisticsDeclaration;
+}
+
+/** How a source's events count in the command centre's statistics and stability index. */
+export interface EventStatisticsDeclaration {
+  /** Event table → what its events are for the rates per 1,000 residents: police incidents (警情) or disputes (矛盾纠纷). */
+  readonly rateKinds?: Readonly<Record<string, 'INCIDENT' | 'DISPUTE'>>;
+  /** Category (as the code table translates it) → hours from the first recorded stage to 结案 before the event is overdue. */
+  readonly timeLimitHours?: Readonly<Record<string, number>>;
 }
 
 export type { EntityKind };

@@ -15,6 +15,7 @@ import { graphSubjects } from './subjects.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
 import { qualityResolvers } from './resolvers/quality-resolvers.js';
 import { resolutionResolvers } from './resolvers/resolution-resolvers.js';
+import { statisticsResolvers } from './resolvers/statistics-resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -41,6 +42,7 @@ export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
         qualityResolvers,
         entityResolvers,
         auditResolvers,
+        statisticsResolvers,
         connectorResolvers(connectors) as never,
       ],
     });

@@ -42,7 +42,7 @@ function isPublic(schema: GraphQLSchema, field: Parameters<typeof getDirective>[
 }
 
 /**
- * `GET /p/:code`: the resident's page of a door plate (DESIGN §12), a small
+ * `GET /p/:code`: the resident's page of a door plate (docs/design.md §10), a small
  * mobile-first page in Chinese with no script at all. A code that is not a
  * registry code, or not a plate of the registry, gets the same friendly 404:
  * a scan of a foreign plate learns nothing.

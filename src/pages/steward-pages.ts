@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { sendPage } from './html.js';
 
-/** The data steward's pages (DESIGN §12): quality figures, the record-level worklist, conflicts, and a resolver to try. */
+/** The data steward's pages (docs/design.md §10): quality figures, the record-level worklist, conflicts, and a resolver to try. */
 export const STEWARD_PAGE_PATH = '/steward';
 
 /**

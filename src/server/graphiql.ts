@@ -42,7 +42,7 @@ export function graphiqlAssets(): Router {
 /** Where the development realm's token picker asks for areas and tokens (embedded development realm only). */
 export const DEV_TOKEN_PATH = `${GRAPHIQL_ASSET_PATH}/dev-token`;
 
-/** Which claim an area goes in, by role: the row scope of DESIGN §5. */
+/** Which claim an area goes in, by role: the row scope of docs/design.md §5.2. */
 function areaClaim(role: Role): keyof Pick<TokenRequest, 'grids' | 'communities' | 'streets' | 'districts'> {
   if (role === 'grid-worker') return 'grids';
   if (role === 'community-staff') return 'communities';

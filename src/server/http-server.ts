@@ -47,6 +47,8 @@ import { logServerError } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import { type MetricsServer, startMetricsServer } from '../observability/metrics-server.js';
 import { observabilityPlugin, observeRequests, requestContext } from '../observability/request-observer.js';
+import { EventFeed } from '../statistics/event-feed.js';
+import { serveEventFeed } from './event-feed-server.js';
 
 export interface ServerOptions {
   readonly db: Kysely<HubSchema>;
@@ -79,6 +81,8 @@ export interface ServerOptions {
    * be bound is logged and the graph serves on without them. @default undefined: no metrics endpoint
    */
   readonly metrics?: { readonly port: number; readonly host: string };
+  /** The live feed of events behind `Subscription.eventChanged` (the serve command lets continuous sync notify it). @default one of its own */
+  readonly eventFeed?: EventFeed;
 }
 
 /** A running gridgraph HTTP server. */
@@ -212,10 +216,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Transport errors (unreadable bodies, unknown routes) answer as GraphQL-shaped JSON, never Express's HTML page.
   app.use(notFound(GRAPHQL_PATH));
   app.use(transportErrorHandler());
+  const eventFeed = options.eventFeed ?? new EventFeed(options.db, options.connectors ?? []);
+  const feedServer = serveEventFeed(httpServer, { schema, verifier: options.verifier, existingGrids: (codes) => findExistingGridCodes(options.db, codes), roles: rolesServing(options.connectors ?? []), services: servicesReady, feed: eventFeed, limits, path: GRAPHQL_PATH });
 
   try {
     await listen(httpServer, options.port ?? 4000, options.host ?? '0.0.0.0');
   } catch (error) {
+    await feedServer.close();
     await apollo.stop();
     throw error;
   }
@@ -233,6 +240,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     metricsUrl: metricsServer?.url,
     async close() {
+      await feedServer.close();
       await apollo.stop();
       await metricsServer?.close();
       if (sources.length > 0) metrics.syncStatusFrom(undefined);

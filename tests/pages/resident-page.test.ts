@@ -31,7 +31,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** DESIGN §5's name mask, written out again here: 张* / 张*明 / first and last kept. */
+/** docs/design.md §5.4's name mask, written out again here: 张* / 张*明 / first and last kept. */
 const masked = (name: string) => {
   const chars = [...name];
   return chars.length === 2 ? `${chars[0]}*` : `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;

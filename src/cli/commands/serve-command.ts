@@ -15,6 +15,7 @@ import { loadTrustedDocuments } from '../../server/trusted-documents.js';
 import { configureLogger, logger, logProgress } from '../../observability/logger.js';
 import { metrics } from '../../observability/metrics.js';
 import { configuredExporter, startTracing, type TracingSetup } from '../../observability/tracing.js';
+import { EventFeed } from '../../statistics/event-feed.js';
 
 /** How long closing one database (its pool, then its embedded server) may take during shutdown. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -79,6 +80,7 @@ export const serveCommand = new Command('serve')
       if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
       const { verifier, description, devRealm } = configuredVerifier(config);
       console.log(`gridgraph: tokens from the ${description}`);
+      const eventFeed = new EventFeed(hub.db, connectors);
       server = await startServer({
         db: hub.db,
         connectors,
@@ -94,6 +96,7 @@ export const serveCommand = new Command('serve')
         operationLimits: config.operationLimits,
         trustedDocuments,
         metrics: config.metricsPort === undefined ? undefined : { port: config.metricsPort, host: config.metricsHost },
+        eventFeed,
       });
       if (server.metricsUrl !== undefined) console.log(`gridgraph: metrics at ${server.metricsUrl}`);
       sync = startContinuousSync(hub.db, sources, new AddressResolver(hub.db), {
@@ -102,6 +105,7 @@ export const serveCommand = new Command('serve')
         log: (line) => logger.info({ event: 'sync' }, line),
         onTableSynced: (result) => {
           metrics.tableSynced(result);
+          eventFeed.notify();
           if (result.scanned + result.deleted > 0) {
             const { source, table, mode, scanned, rechecked, deleted, skipped, duplicates, badChangeValues } = result;
             logProgress('sync.table', { connector: source, table, mode, scanned, rechecked, deleted, skipped, duplicates, badChangeValues });

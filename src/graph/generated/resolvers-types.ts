@@ -49,6 +49,29 @@ export type AddressResolution = {
   text: Scalars['String']['output'];
 };
 
+/** One area's figures for one period. */
+export type AreaStatistics = {
+  __typename?: 'AreaStatistics';
+  /** The region or grid code. */
+  areaCode: Scalars['String']['output'];
+  byCategory: Array<EventGroupCounts>;
+  byDepartment: Array<EventGroupCounts>;
+  byKind: Array<EventGroupCounts>;
+  /** Disputes (矛盾纠纷) per 1,000 residents; null when residents or disputes are suppressed. */
+  disputesPer1000?: Maybe<Scalars['Float']['output']>;
+  events: EventCounts;
+  /** Police incidents (警情) per 1,000 residents; null when residents or incidents are suppressed. */
+  incidentsPer1000?: Maybe<Scalars['Float']['output']>;
+  /** `yyyy-MM` for a month. */
+  period: Scalars['String']['output'];
+  /** From the first recorded stage to 结案. */
+  reportToClose: DurationStatistics;
+  /** Distinct persons any source places at an address in the area now; null below the minimum of persons. */
+  residents?: Maybe<Scalars['Int']['output']>;
+  /** Each transition between consecutive recorded stages (reported → registered → dispatched → handled → verified → closed). */
+  stageDurations: Array<DurationStatistics>;
+};
+
 /** The hash chain checked from the first record to the last. */
 export type AuditChainStatus = {
   __typename?: 'AuditChainStatus';
@@ -192,6 +215,17 @@ export type DoorPlate = Node & {
   id: Scalars['ID']['output'];
 };
 
+/** Median and 90th percentile of a duration over the events of a period that recorded both ends; null below the minimum count. */
+export type DurationStatistics = {
+  __typename?: 'DurationStatistics';
+  /** Events measured; null when below the minimum. */
+  count?: Maybe<Scalars['Int']['output']>;
+  from: EventStage;
+  medianSeconds?: Maybe<Scalars['Int']['output']>;
+  p90Seconds?: Maybe<Scalars['Int']['output']>;
+  to: EventStage;
+};
+
 /** A civil-affairs elderly-care record (高龄、独居老人). */
 export type ElderlyCareRecord = {
   __typename?: 'ElderlyCareRecord';
@@ -240,6 +274,27 @@ export type Event = Node & {
   timeline?: Maybe<Array<EventStageTime>>;
 };
 
+/** Something that happened to an event in the caller's area, as the sync found it. */
+export type EventChange = {
+  __typename?: 'EventChange';
+  change: EventChangeKind;
+  event?: Maybe<Event>;
+  /** When the hub noticed it (ISO 8601). */
+  noticedAt: Scalars['String']['output'];
+  /** The stage reached, for STAGE_REACHED and CLOSED. */
+  stage?: Maybe<EventStage>;
+};
+
+export type EventChangeKind =
+  /** 结案 */
+  | 'CLOSED'
+  /** A new event. */
+  | 'CREATED'
+  /** Past its category's time limit while still open. */
+  | 'OVERDUE'
+  /** A stage recorded for the first time. */
+  | 'STAGE_REACHED';
+
 export type EventConnection = {
   __typename?: 'EventConnection';
   edges: Array<EventEdge>;
@@ -248,10 +303,30 @@ export type EventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** How many of a set of events were reported, closed, are still open and went past their time limit. A count below the minimum (README § Statistics) is null. */
+export type EventCounts = {
+  __typename?: 'EventCounts';
+  /** Of those, the ones closed (结案) by now. */
+  closed?: Maybe<Scalars['Int']['output']>;
+  /** Of those, the ones not closed. */
+  open?: Maybe<Scalars['Int']['output']>;
+  /** Of those, the ones whose category has a time limit and that were closed after it, or are open past it now. */
+  overdue?: Maybe<Scalars['Int']['output']>;
+  /** Events whose first recorded stage lies in the period. */
+  reported?: Maybe<Scalars['Int']['output']>;
+};
+
 export type EventEdge = {
   __typename?: 'EventEdge';
   cursor: Scalars['String']['output'];
   node: Event;
+};
+
+/** The counts of one group of events: one department (its connector's name), kind (the source facet: `policeIncident`, `dispute` …) or category. */
+export type EventGroupCounts = {
+  __typename?: 'EventGroupCounts';
+  counts: EventCounts;
+  group: Scalars['String']['output'];
 };
 
 export type EventParty = {
@@ -344,6 +419,8 @@ export type Grid = Node & {
   id: Scalars['ID']['output'];
   kind: GridKind;
   name: Scalars['String']['output'];
+  /** Figures of the grid for each period from `from` to `to` (`yyyy-MM`, inclusive, at most 36); null outside the caller's area. */
+  statistics?: Maybe<Array<AreaStatistics>>;
   /** The grid workers serving this grid, as the governance platform registers them. */
   workers?: Maybe<Array<GridWorkerRecord>>;
 };
@@ -354,6 +431,14 @@ export type GridAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   level?: InputMaybe<AddressLevel>;
+};
+
+
+/** 网格: the unit one or more grid workers serve. */
+export type GridStatisticsArgs = {
+  from: Scalars['String']['input'];
+  granularity?: InputMaybe<StatisticsGranularity>;
+  to: Scalars['String']['input'];
 };
 
 export type GridConnection = {
@@ -882,6 +967,10 @@ export type Region = Node & {
   parent?: Maybe<Region>;
   /** Special-population members (特殊人群) living in the region, within your area: a count, for district command. */
   specialPopulationCount?: Maybe<Scalars['Int']['output']>;
+  /** The month's stability index of a street or district; null for other levels and outside the caller's area. */
+  stabilityIndex?: Maybe<StabilityIndex>;
+  /** Figures of the region for each period from `from` to `to` (`yyyy-MM`, inclusive, at most 36); null outside the caller's area. */
+  statistics?: Maybe<Array<AreaStatistics>>;
 };
 
 
@@ -904,6 +993,20 @@ export type RegionChildrenArgs = {
 export type RegionGridsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An administrative division: 6-digit GB/T 2260 code (province, city, district), 9-digit street or 12-digit community statistical code. */
+export type RegionStabilityIndexArgs = {
+  month: Scalars['String']['input'];
+};
+
+
+/** An administrative division: 6-digit GB/T 2260 code (province, city, district), 9-digit street or 12-digit community statistical code. */
+export type RegionStatisticsArgs = {
+  from: Scalars['String']['input'];
+  granularity?: InputMaybe<StatisticsGranularity>;
+  to: Scalars['String']['input'];
 };
 
 export type RegionConnection = {
@@ -1053,6 +1156,30 @@ export type SpecialPopulationRecord = {
   recordId: Scalars['String']['output'];
 };
 
+/** One part of the stability index: the raw figure, its 0–100 score (100 is calm), its weight and what it adds to the index. */
+export type StabilityComponent = {
+  __typename?: 'StabilityComponent';
+  /** weight × score. */
+  contribution?: Maybe<Scalars['Float']['output']>;
+  /** `INCIDENT_RATE`, `DISPUTE_RATE`, `UNRESOLVED_SHARE`, `OVERDUE_SHARE`. */
+  name: Scalars['String']['output'];
+  /** The figure at which the score reaches 0 (rates) — fixed, so months compare. */
+  reference: Scalars['Float']['output'];
+  score?: Maybe<Scalars['Float']['output']>;
+  /** The figure: a rate per 1,000 residents, or a share from 0 to 1. */
+  value?: Maybe<Scalars['Float']['output']>;
+  weight: Scalars['Float']['output'];
+};
+
+/** 社会稳定指数: a monthly index per street and district, 0–100 (100 calmest), with its components; see docs/stability-index.md. Null (with its components) when the area is below the minimum of persons. */
+export type StabilityIndex = {
+  __typename?: 'StabilityIndex';
+  areaCode: Scalars['String']['output'];
+  components: Array<StabilityComponent>;
+  month: Scalars['String']['output'];
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
 /** 标准地址: one door, building or room of the standard-address registry. */
 export type StandardAddress = Node & {
   __typename?: 'StandardAddress';
@@ -1151,6 +1278,16 @@ export type StandardAddressEdge = {
   __typename?: 'StandardAddressEdge';
   cursor: Scalars['String']['output'];
   node: StandardAddress;
+};
+
+export type StatisticsGranularity =
+  /** Calendar months in the sources' local time. */
+  | 'MONTH';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Events created or changed in the caller's area (GraphQL over WebSocket, `graphql-transport-ws`, at /graphql), under the same access rules as a query. */
+  eventChanged: EventChange;
 };
 
 export type SyncMode =
@@ -1315,6 +1452,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   AddressLevel: AddressLevel;
   AddressResolution: ResolverTypeWrapper<ResolvedText>;
+  AreaStatistics: ResolverTypeWrapper<AreaStatistics>;
   AuditChainStatus: ResolverTypeWrapper<ChainStatus>;
   AuditLogFilter: AuditLogFilter;
   AuditRecord: ResolverTypeWrapper<AuditLogRow>;
@@ -1330,11 +1468,16 @@ export type ResolversTypes = {
   DisputeRecord: ResolverTypeWrapper<DisputeRecord>;
   Domain: Domain;
   DoorPlate: ResolverTypeWrapper<DoorPlateParent>;
+  DurationStatistics: ResolverTypeWrapper<DurationStatistics>;
   ElderlyCareRecord: ResolverTypeWrapper<ElderlyCareRecord>;
   EnforcementCase: ResolverTypeWrapper<EnforcementCase>;
   Event: ResolverTypeWrapper<EntityRef>;
+  EventChange: ResolverTypeWrapper<Omit<EventChange, 'event'> & { event?: Maybe<ResolversTypes['Event']> }>;
+  EventChangeKind: EventChangeKind;
   EventConnection: ResolverTypeWrapper<Connection<EntityRef>>;
+  EventCounts: ResolverTypeWrapper<EventCounts>;
   EventEdge: ResolverTypeWrapper<Edge<EntityRef>>;
+  EventGroupCounts: ResolverTypeWrapper<EventGroupCounts>;
   EventParty: ResolverTypeWrapper<RoleOf>;
   EventStage: EventStage;
   EventStageDuration: ResolverTypeWrapper<EventStageDuration>;
@@ -1394,10 +1537,14 @@ export type ResolversTypes = {
   SourceTableQuality: ResolverTypeWrapper<SourceTableQuality>;
   SourceValue: ResolverTypeWrapper<SourceValue>;
   SpecialPopulationRecord: ResolverTypeWrapper<SpecialPopulationRecord>;
+  StabilityComponent: ResolverTypeWrapper<StabilityComponent>;
+  StabilityIndex: ResolverTypeWrapper<StabilityIndex>;
   StandardAddress: ResolverTypeWrapper<StandardAddressRow>;
   StandardAddressConnection: ResolverTypeWrapper<Connection<StandardAddressRow>>;
   StandardAddressEdge: ResolverTypeWrapper<Edge<StandardAddressRow>>;
+  StatisticsGranularity: StatisticsGranularity;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SyncMode: SyncMode;
   SyncOutcome: SyncOutcome;
   SyncPosition: ResolverTypeWrapper<SyncPosition>;
@@ -1409,6 +1556,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddressResolution: ResolvedText;
+  AreaStatistics: AreaStatistics;
   AuditChainStatus: ChainStatus;
   AuditLogFilter: AuditLogFilter;
   AuditRecord: AuditLogRow;
@@ -1422,11 +1570,15 @@ export type ResolversParentTypes = {
   DataQuality: DataQuality;
   DisputeRecord: DisputeRecord;
   DoorPlate: DoorPlateParent;
+  DurationStatistics: DurationStatistics;
   ElderlyCareRecord: ElderlyCareRecord;
   EnforcementCase: EnforcementCase;
   Event: EntityRef;
+  EventChange: Omit<EventChange, 'event'> & { event?: Maybe<ResolversParentTypes['Event']> };
   EventConnection: Connection<EntityRef>;
+  EventCounts: EventCounts;
   EventEdge: Edge<EntityRef>;
+  EventGroupCounts: EventGroupCounts;
   EventParty: RoleOf;
   EventStageDuration: EventStageDuration;
   EventStageTime: EventStageTime;
@@ -1478,10 +1630,13 @@ export type ResolversParentTypes = {
   SourceTableQuality: SourceTableQuality;
   SourceValue: SourceValue;
   SpecialPopulationRecord: SpecialPopulationRecord;
+  StabilityComponent: StabilityComponent;
+  StabilityIndex: StabilityIndex;
   StandardAddress: StandardAddressRow;
   StandardAddressConnection: Connection<StandardAddressRow>;
   StandardAddressEdge: Edge<StandardAddressRow>;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   SyncPosition: SyncPosition;
   SyncRun: SyncRun;
   TableSyncStatus: SyncStatusOfTable;
@@ -1534,6 +1689,20 @@ export type AddressResolutionResolvers<ContextType = GraphContext, ParentType ex
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ResolutionStatus'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AreaStatisticsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AreaStatistics'] = ResolversParentTypes['AreaStatistics']> = {
+  areaCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  byCategory?: Resolver<Array<ResolversTypes['EventGroupCounts']>, ParentType, ContextType>;
+  byDepartment?: Resolver<Array<ResolversTypes['EventGroupCounts']>, ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['EventGroupCounts']>, ParentType, ContextType>;
+  disputesPer1000?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['EventCounts'], ParentType, ContextType>;
+  incidentsPer1000?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportToClose?: Resolver<ResolversTypes['DurationStatistics'], ParentType, ContextType>;
+  residents?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  stageDurations?: Resolver<Array<ResolversTypes['DurationStatistics']>, ParentType, ContextType>;
 };
 
 export type AuditChainStatusResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditChainStatus'] = ResolversParentTypes['AuditChainStatus']> = {
@@ -1628,6 +1797,14 @@ export type DoorPlateResolvers<ContextType = GraphContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type DurationStatisticsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DurationStatistics'] = ResolversParentTypes['DurationStatistics']> = {
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['EventStage'], ParentType, ContextType>;
+  medianSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  p90Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['EventStage'], ParentType, ContextType>;
+};
+
 export type ElderlyCareRecordResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ElderlyCareRecord'] = ResolversParentTypes['ElderlyCareRecord']> = {
   ageAllowance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   livingAlone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1664,6 +1841,13 @@ export type EventResolvers<ContextType = GraphContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type EventChangeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventChange'] = ResolversParentTypes['EventChange']> = {
+  change?: Resolver<ResolversTypes['EventChangeKind'], ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  noticedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['EventStage']>, ParentType, ContextType>;
+};
+
 export type EventConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
   edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -1671,9 +1855,21 @@ export type EventConnectionResolvers<ContextType = GraphContext, ParentType exte
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type EventCountsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventCounts'] = ResolversParentTypes['EventCounts']> = {
+  closed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  open?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdue?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  reported?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type EventEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+};
+
+export type EventGroupCountsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventGroupCounts'] = ResolversParentTypes['EventGroupCounts']> = {
+  counts?: Resolver<ResolversTypes['EventCounts'], ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type EventPartyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventParty'] = ResolversParentTypes['EventParty']> = {
@@ -1729,6 +1925,7 @@ export type GridResolvers<ContextType = GraphContext, ParentType extends Resolve
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['GridKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['AreaStatistics']>>, ParentType, ContextType, RequireFields<GridStatisticsArgs, 'from' | 'granularity' | 'to'>>;
   workers?: Resolver<Maybe<Array<ResolversTypes['GridWorkerRecord']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1985,6 +2182,8 @@ export type RegionResolvers<ContextType = GraphContext, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   specialPopulationCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  stabilityIndex?: Resolver<Maybe<ResolversTypes['StabilityIndex']>, ParentType, ContextType, RequireFields<RegionStabilityIndexArgs, 'month'>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['AreaStatistics']>>, ParentType, ContextType, RequireFields<RegionStatisticsArgs, 'from' | 'granularity' | 'to'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2082,6 +2281,22 @@ export type SpecialPopulationRecordResolvers<ContextType = GraphContext, ParentT
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StabilityComponentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['StabilityComponent'] = ResolversParentTypes['StabilityComponent']> = {
+  contribution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type StabilityIndexResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['StabilityIndex'] = ResolversParentTypes['StabilityIndex']> = {
+  areaCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  components?: Resolver<Array<ResolversTypes['StabilityComponent']>, ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type StandardAddressResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['StandardAddress'] = ResolversParentTypes['StandardAddress']> = {
   building?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['StandardAddressConnection'], ParentType, ContextType, RequireFields<StandardAddressChildrenArgs, 'first'>>;
@@ -2123,6 +2338,10 @@ export type StandardAddressConnectionResolvers<ContextType = GraphContext, Paren
 export type StandardAddressEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['StandardAddressEdge'] = ResolversParentTypes['StandardAddressEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['StandardAddress'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  eventChanged?: SubscriptionResolver<ResolversTypes['EventChange'], "eventChanged", ParentType, ContextType>;
 };
 
 export type SyncPositionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SyncPosition'] = ResolversParentTypes['SyncPosition']> = {
@@ -2167,6 +2386,7 @@ export type WelfareRecordResolvers<ContextType = GraphContext, ParentType extend
 
 export type Resolvers<ContextType = GraphContext> = {
   AddressResolution?: AddressResolutionResolvers<ContextType>;
+  AreaStatistics?: AreaStatisticsResolvers<ContextType>;
   AuditChainStatus?: AuditChainStatusResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
   AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
@@ -2178,11 +2398,15 @@ export type Resolvers<ContextType = GraphContext> = {
   DataQuality?: DataQualityResolvers<ContextType>;
   DisputeRecord?: DisputeRecordResolvers<ContextType>;
   DoorPlate?: DoorPlateResolvers<ContextType>;
+  DurationStatistics?: DurationStatisticsResolvers<ContextType>;
   ElderlyCareRecord?: ElderlyCareRecordResolvers<ContextType>;
   EnforcementCase?: EnforcementCaseResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventChange?: EventChangeResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
+  EventCounts?: EventCountsResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  EventGroupCounts?: EventGroupCountsResolvers<ContextType>;
   EventParty?: EventPartyResolvers<ContextType>;
   EventStageDuration?: EventStageDurationResolvers<ContextType>;
   EventStageTime?: EventStageTimeResolvers<ContextType>;
@@ -2231,9 +2455,12 @@ export type Resolvers<ContextType = GraphContext> = {
   SourceTableQuality?: SourceTableQualityResolvers<ContextType>;
   SourceValue?: SourceValueResolvers<ContextType>;
   SpecialPopulationRecord?: SpecialPopulationRecordResolvers<ContextType>;
+  StabilityComponent?: StabilityComponentResolvers<ContextType>;
+  StabilityIndex?: StabilityIndexResolvers<ContextType>;
   StandardAddress?: StandardAddressResolvers<ContextType>;
   StandardAddressConnection?: StandardAddressConnectionResolvers<ContextType>;
   StandardAddressEdge?: StandardAddressEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SyncPosition?: SyncPositionResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
   TableSyncStatus?: TableSyncStatusResolvers<ContextType>;
