@@ -3,7 +3,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Viewer } from '../access/viewer.js';
 import type { ObservedRequest } from './hooks.js';
 import { logger, requestLogContext } from './logger.js';
 import { codeLabel, metrics, operationLabel, type RequestOutcome } from './metrics.js';
@@ -99,7 +98,8 @@ function finished(state: RequestState, res: Response): void {
         ? 'partial'
         : 'success';
   metrics.request(operation, outcome, seconds, codes);
-  const viewer = res.locals.viewer as Viewer | undefined;
+  // Who asked, as authentication left it (access/viewer.ts `Viewer`): only these two fields are logged.
+  const viewer = res.locals.viewer as { readonly subject: string; readonly roles: readonly string[] } | undefined;
   logger.info(
     {
       reqId: state.requestId,
