@@ -94,12 +94,19 @@ export async function dropDatabasesNamed(prefix: string): Promise<void> {
   }
 }
 
+/** Runs one statement; again while the database it names is still "accessed by other users" (a closed pool's backends ending), up to a deadline. */
 async function runStatement(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
+  for (let attempt = 0; ; attempt++) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 100) throw error;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
