@@ -11,9 +11,15 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
-    // Each file starts its own database (PGlite in memory, or a throwaway database on TEST_DATABASE_URL).
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Builds the demo databases once per run and copies them per file (tests/support/demo-world.ts).
+    globalSetup: ['tests/global-setup.ts'],
+    // Two files at a time: each file's PGlite runs in its own worker's thread, so one worker
+    // (vitest's default on two cores) leaves a core idle.
+    maxWorkers: 2,
+    // Deadlines against hangs, not measures of speed: a test or hook that takes this long is
+    // stuck, however loaded the machine. Nothing in the suite should come near them.
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
     env: { NODE_ENV: 'test' },
   },
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
     .execute()
     .then((r) => ({ rows: r }));
   plate = rows[0].door_plate_code!;
-}, 180_000);
+});
 afterAll(async () => {
   await world?.close();
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
     where e.entity_kind = 'EVENT' and ea.grid_code = ${grid} order by 1 limit 1`.execute(db);
   event = ev.event;
   gridWorker = { as: { roles: ['grid-worker'], grids: [grid], subject: 'worker-1' }, purpose: null };
-}, 180_000);
+});
 afterAll(async () => {
   await world?.close();
 });

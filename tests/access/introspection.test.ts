@@ -10,7 +10,7 @@ let open: TestServer;
 beforeAll(async () => {
   closed = await startTestServer();
   open = await startTestServer({ hub: closed.hub, anonymousIntrospection: true });
-}, 120_000);
+});
 afterAll(async () => {
   await open?.server.close(); // shares the hub, which `closed` closes
   await closed?.close();

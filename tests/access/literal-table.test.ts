@@ -179,7 +179,7 @@ beforeAll(async () => {
     const db = world.sources.find((s) => s.connector.name === source)!.db;
     secrets.push(...(await query.execute(db)).rows.map((r) => r.v).filter((v): v is string => typeof v === 'string' && v.length >= 11));
   }
-}, 240_000);
+});
 afterAll(async () => {
   await world?.close();
 });

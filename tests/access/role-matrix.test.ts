@@ -140,7 +140,7 @@ beforeAll(async () => {
     auditChain { intact records }
   }`;
   reference = await world.t.query(query, { ids }, { as: { roles: Object.keys(ROLES) as Role[], ...areaClaims(area) }, purpose: 'matrix reference' });
-}, 240_000);
+});
 afterAll(async () => {
   await world?.close();
 });

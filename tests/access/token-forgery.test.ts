@@ -29,7 +29,7 @@ beforeAll(async () => {
     select division_code, grid_code from standard_address where grid_code is not null order by code limit 1`.execute(t.hub.db);
   const { division_code: community, grid_code: grid } = rows[0];
   place = { district: community.slice(0, 6), street: community.slice(0, 9), community, grid };
-}, 120_000);
+});
 afterAll(async () => {
   await t?.close();
 });

@@ -14,7 +14,7 @@ const registry = withLetteredDoors(generateDemoRegistry({ districts: [XUANWU, QI
 beforeAll(async () => {
   hub = await createTestHub();
   await importRegistry(hub.db, demoRowSources(registry));
-}, 180_000); // importing 11,000 rows on a loaded 2-core machine; a deadline against hanging, not a timing assertion
+});
 afterAll(async () => {
   await hub?.close();
 });

@@ -4,12 +4,12 @@ import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-regist
 import { QINHUAI } from '../../src/demo/districts.js';
 import { importRegistry } from '../../src/registry/registry-import.js';
 import { readRegistryRevision } from '../../src/registry/registry-state-repository.js';
-import { createTestHub, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { type TestHub, testDatabaseKind } from '../support/test-hub.js';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  hub = (await openDemoDatabases()).hub; // the demo registry imported (see demo-world.ts)
 });
 afterAll(async () => {
   await hub?.close();

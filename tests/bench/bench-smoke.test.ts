@@ -47,7 +47,7 @@ describe('npm run bench (smoke)', () => {
       expect(dossier.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number) });
       expect(dossier.statementsPerRequest.floor.hub).toBe(1);
     }
-  }, 180_000);
+  });
 
   it('scale: measures the dossier at each scale and prints the spread', () => {
     const out = path.join(tempDir('gridgraph-bench-'), 'scale.json');
@@ -61,7 +61,7 @@ describe('npm run bench (smoke)', () => {
     const results = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(results.points.map((p: { scale: number }) => p.scale)).toEqual([1, 2]);
     expect(results.points[1].persons).toBeGreaterThan(results.points[0].persons);
-  }, 180_000);
+  });
 
   it('sync: times full syncs from an empty crosswalk and prints rows per second', () => {
     const out = path.join(tempDir('gridgraph-bench-'), 'sync.json');
@@ -76,5 +76,5 @@ describe('npm run bench (smoke)', () => {
     expect(results.runs).toHaveLength(2);
     expect(results.runs[0].rows).toBe(results.runs[1].rows);
     expect(results.rowsPerSecond).toBeGreaterThan(0);
-  }, 180_000);
+  });
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
   } else {
     baseEnv = cliEnv(common);
   }
-}, 120_000);
+});
 afterEach(() => {
   for (const serve of running.splice(0)) serve.killGroup();
 });

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAffairs } from '../../connectors/civil-affairs/index.js';
 import { police } from '../../connectors/police/index.js';
-import { AddressResolver } from '../../src/address/address-resolver.js';
 import { createHubKysely } from '../../src/db/hub-database.js';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded-postgres.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
 import { createSourceKysely, type SourceDatabase } from '../../src/sources/source-database.js';
-import { syncSource } from '../../src/sync/sync-source.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { type TestHub, testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // Real connections broken at the worst moments: a TCP proxy sits between the
@@ -36,11 +32,8 @@ let resident: string;
 const PERSON = `query ($id: IdNumber!) { person(idNumber: $id) { idNumber policeRegistration { name } welfare { assistanceType } } }`;
 
 beforeAll(async () => {
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  sources = [await createTestSource(police), await createTestSource(civilAffairs)];
-  await generateDemoSources(hub.db, sources, { scale: 0.3 });
-  for (const source of sources) await syncSource(hub.db, source, new AddressResolver(hub.db));
+  // The demo registry, police and civil affairs generated at 0.3 and synced: built once per run (see demo-world.ts).
+  ({ hub, sources } = await openDemoDatabases({ connectors: [police, civilAffairs], scale: 0.3, synced: true }));
   // Someone both police and civil affairs know.
   const found = await hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'civil-affairs').where('source_table', '=', 'MZ_DBCY')
     .where('entity_key', 'in', hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'police')).executeTakeFirstOrThrow();
@@ -62,7 +55,7 @@ beforeAll(async () => {
     sourceTimeoutMs: SOURCE_TIMEOUT_MS,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });
-}, 300_000);
+});
 
 afterAll(async () => {
   hubProxy?.restore();
@@ -73,7 +66,7 @@ afterAll(async () => {
   await policeProxy?.close();
   for (const source of sources ?? []) await source.close();
   await hub?.close();
-}, 60_000);
+});
 
 /** Runs the person query, and how long it took (for no-hang bounds only). */
 async function askPerson() {

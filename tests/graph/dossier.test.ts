@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { connectors } from '../../connectors/index.js';
-import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { DemoReport } from '../../src/connectors/connector.js';
 import { countStatements } from '../../src/db/statement-counter.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
+import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { syncSource } from '../../src/sync/sync-source.js';
-import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { type TestHub, testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let t: TestServer;
@@ -23,14 +20,10 @@ const statements = (run: () => Promise<unknown>) =>
   countStatements({ hub: hub.db, ...Object.fromEntries(sources.map((s) => [s.connector.name, s.db])) }, run);
 
 beforeAll(async () => {
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(demo));
-  sources = await Promise.all(connectors.map((connector) => createTestSource(connector)));
-  reports = await generateDemoSources(hub.db, sources, { scale: 0.4 });
-  const resolver = new AddressResolver(hub.db);
-  for (const source of sources) await syncSource(hub.db, source, resolver);
+  // The demo registry (demo), the five sources generated at 0.4 and synced (see demo-world.ts).
+  ({ hub, sources, reports } = await openDemoDatabases({ connectors, scale: 0.4, synced: true }));
   t = await startTestServer({ hub, connectors, sources });
-}, 180_000);
+});
 afterAll(async () => {
   await t?.close();
   for (const source of sources ?? []) await source.close();

@@ -3,13 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAffairs } from '../../connectors/civil-affairs/index.js';
 import { police } from '../../connectors/police/index.js';
 import { AddressResolver } from '../../src/address/address-resolver.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
 import { openSourceDatabase, type SourceDatabase } from '../../src/sources/source-database.js';
 import { syncSource } from '../../src/sync/sync-source.js';
 import { startKillablePostgres, type KillablePostgres } from '../support/killable-postgres.js';
-import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // The police source on a real PostgreSQL server of the test's own, killed
@@ -32,8 +31,7 @@ const POLICE_UNAVAILABLE = [
 
 beforeAll(async () => {
   cluster = await startKillablePostgres();
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  hub = (await openDemoDatabases()).hub; // the demo registry imported (see demo-world.ts)
   // As `gridgraph serve` opens it; the timeout is long so that only the kill can fail the statement.
   policeSource = await openSourceDatabase(police, { dataDir: '' }, { [police.urlVariable]: cluster.url }, { timeoutMs: SOURCE_TIMEOUT_MS });
   civilSource = await createTestSource(civilAffairs);
@@ -43,14 +41,14 @@ beforeAll(async () => {
     .where('entity_key', 'in', hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'police')).executeTakeFirstOrThrow();
   resident = found.entity_key!;
   t = await startTestServer({ hub, connectors: [police, civilAffairs], sources: [policeSource, civilSource], sourceTimeoutMs: SOURCE_TIMEOUT_MS });
-}, 300_000);
+});
 
 afterAll(async () => {
   await t?.close();
   await policeSource?.close();
   await civilSource?.close();
   await cluster?.destroy();
-}, 60_000);
+});
 
 async function expectWholeAnswer() {
   const { data, errors } = await t.query(PERSON, { id: resident });

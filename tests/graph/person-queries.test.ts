@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { police } from '../../connectors/police/index.js';
-import { AddressResolver } from '../../src/address/address-resolver.js';
 import { countStatements } from '../../src/db/statement-counter.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
+import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { syncSource } from '../../src/sync/sync-source.js';
-import { createTestHub, createTestSource, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let t: TestServer;
@@ -19,11 +16,9 @@ const demo = generateDemoRegistry();
 const policeStatements = async (run: () => Promise<unknown>) => (await countStatements({ police: source.db }, run)).police ?? 0;
 
 beforeAll(async () => {
-  const hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(demo));
-  source = await createTestSource(police);
-  await generateDemoSources(hub.db, [source], { scale: 0.5 });
-  await syncSource(hub.db, source, new AddressResolver(hub.db));
+  // The demo registry (demo), police generated at 0.5 and synced (see demo-world.ts).
+  const { hub, sources } = await openDemoDatabases({ connectors: [police], scale: 0.5, synced: true });
+  source = sources[0];
   t = await startTestServer({ hub, connectors: [police], sources: [source] });
 });
 afterAll(async () => {

@@ -2,13 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAffairs } from '../../connectors/civil-affairs/index.js';
 import { police } from '../../connectors/police/index.js';
-import { AddressResolver } from '../../src/address/address-resolver.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
 import { createSourceKysely, type SourceDatabase } from '../../src/sources/source-database.js';
-import { syncSource } from '../../src/sync/sync-source.js';
-import { createTestHub, createTestSource, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let t: TestServer;
@@ -17,11 +13,9 @@ let welfareRecipient: string;
 let policeOnly: { id: string; name: string; syncedAt: string };
 
 beforeAll(async () => {
-  const hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  sources = [await createTestSource(police), await createTestSource(civilAffairs)];
-  await generateDemoSources(hub.db, sources, { scale: 0.3 });
-  for (const source of sources) await syncSource(hub.db, source, new AddressResolver(hub.db));
+  // The demo registry, police and civil affairs generated at 0.3 and synced: built once per run (see demo-world.ts).
+  const { hub, sources: copies } = await openDemoDatabases({ connectors: [police, civilAffairs], scale: 0.3, synced: true });
+  sources = copies;
   const recipient = await hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'civil-affairs').where('source_table', '=', 'MZ_DBCY')
     .where('entity_key', 'in', hub.db.selectFrom('crosswalk').select('entity_key').where('source', '=', 'police')).executeTakeFirstOrThrow();
   welfareRecipient = recipient.entity_key!;
@@ -34,7 +28,7 @@ beforeAll(async () => {
   // The police source "goes down": its connection now points at a port nothing listens on.
   const down: SourceDatabase = { ...sources[0], db: createSourceKysely(police, 'postgres://postgres@127.0.0.1:9/police', 1) };
   t = await startTestServer({ hub, connectors: [police, civilAffairs], sources: [down, sources[1]], sourceTimeoutMs: 1000 });
-}, 300_000); // two sources generated and synced: past a minute on a busy machine with PGlite
+});
 afterAll(async () => {
   await t?.close();
   for (const source of sources ?? []) await source.close();

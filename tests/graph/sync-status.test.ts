@@ -63,7 +63,7 @@ beforeAll(async () => {
   await syncSource(t.hub.db, source, new AddressResolver(t.hub.db));
   // Written after the sync: the graph lags one hour behind the source.
   await sql`insert into "XC_D" values ('P6', ${roomText}, '20250101', '2025-03-01 11:00:00')`.execute(source.db);
-}, 240_000);
+});
 afterAll(async () => {
   await t?.close();
   await source?.close();

@@ -19,7 +19,7 @@ const door = demo.addresses.find((a) => a.door_plate_code !== '')!;
 beforeAll(async () => {
   t = await startTestServer();
   token = (await t.headersFor()).authorization;
-}, 120_000);
+});
 afterAll(async () => {
   await t?.close();
 });
@@ -195,5 +195,5 @@ describe(`a seeded fuzz over the HTTP endpoint (${testDatabaseKind})`, () => {
     // The server still answers normally afterwards.
     const after = await t.query(`{ doorPlate(code: "${door.door_plate_code}") { code } }`);
     expect(after.data.doorPlate.code).toBe(door.door_plate_code);
-  }, 300_000);
+  });
 });

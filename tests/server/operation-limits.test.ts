@@ -13,7 +13,7 @@ const plate = demo.addresses.find((a) => a.door_plate_code !== '')!.door_plate_c
 beforeAll(async () => {
   t = await startTestServer();
   untokened = await startTestServer({ hub: t.hub, operationLimits: { ...DEFAULT_OPERATION_LIMITS, tokens: 10_000_000 } });
-}, 120_000);
+});
 afterAll(async () => {
   await untokened?.server.close();
   await t?.close();

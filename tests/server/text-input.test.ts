@@ -10,7 +10,7 @@ const door = demo.addresses.find((a) => a.door_plate_code !== '')!;
 
 beforeAll(async () => {
   t = await startTestServer();
-}, 120_000);
+});
 afterAll(async () => {
   await t?.close();
 });

@@ -8,7 +8,7 @@ let origin: string;
 beforeAll(async () => {
   t = await startTestServer();
   origin = new URL(t.server.url).origin;
-}, 120_000);
+});
 afterAll(async () => {
   await t?.close();
 });

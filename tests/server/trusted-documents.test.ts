@@ -25,7 +25,7 @@ beforeAll(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-trusted-'));
   fs.writeFileSync(path.join(folder, 'persisted-documents.json'), JSON.stringify(manifest));
   t = await startTestServer({ trustedDocuments: loadTrustedDocuments(path.join(folder, 'persisted-documents.json')) });
-}, 120_000);
+});
 afterAll(async () => {
   await t?.close();
   fs.rmSync(folder, { recursive: true, force: true });

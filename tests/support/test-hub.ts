@@ -1,15 +1,16 @@
 import type { Connector } from '../../src/connectors/connector.js';
-import { type HubDatabase, openHubDatabase } from '../../src/db/hub-database.js';
+import { createHubKysely, type HubDatabase, openHubDatabase } from '../../src/db/hub-database.js';
+import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded-postgres.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { createThrowawayDatabase } from '../../src/db/throwaway-database.js';
-import { openSourceDatabase, type SourceDatabase } from '../../src/sources/source-database.js';
+import { createSourceKysely, openSourceDatabase, SOURCE_POOL_SIZE, type SourceDatabase } from '../../src/sources/source-database.js';
+import { serverUrl, type TestDatabase } from './test-database.js';
 
 /** A hub database for one test file, and its URL for child processes (the CLI). */
 export interface TestHub extends HubDatabase {
   /** Set when the hub is a throwaway database on TEST_DATABASE_URL's server. */
   readonly url: string | undefined;
 }
-
-const serverUrl = () => (process.env.TEST_DATABASE_URL === '' ? undefined : process.env.TEST_DATABASE_URL);
 
 /**
  * A fresh, migrated hub database: a throwaway database on the server named by
@@ -46,6 +47,48 @@ export async function createTestSource(connector: Connector): Promise<SourceData
     async close() {
       await source.close();
       await database.drop();
+    },
+  };
+}
+
+/** A hub over a test database (see test-database.ts), migrated, with pools bounded as createTestHub's. */
+export async function hubOn(database: TestDatabase): Promise<TestHub & { saveAs(image: string): Promise<void> }> {
+  const onServer = serverUrl() !== undefined;
+  const db = createHubKysely(database.url, onServer ? 5 : EMBEDDED_POOL_SIZE);
+  await migrateToLatest(db); // nothing to do on a copy of a migrated image
+  return {
+    db,
+    description: onServer ? 'postgres (test copy)' : 'embedded (in memory)',
+    ownsEmbedded: !onServer,
+    connectionUrl: database.url,
+    url: onServer ? database.url : undefined,
+    async saveAs(image) {
+      await db.destroy();
+      await database.saveAs(image);
+    },
+    async close() {
+      await db.destroy();
+      await database.close();
+    },
+  };
+}
+
+/** A department source over a test database, its pool bounded as createTestSource's. */
+export function sourceOn(connector: Connector, database: TestDatabase): SourceDatabase & { saveAs(image: string): Promise<void> } {
+  const onServer = serverUrl() !== undefined;
+  const db = createSourceKysely(connector, database.url, onServer ? SOURCE_POOL_SIZE : EMBEDDED_POOL_SIZE);
+  return {
+    connector,
+    db,
+    connectionUrl: database.url,
+    description: onServer ? 'postgres (test copy)' : `embedded source-${connector.name}`,
+    async saveAs(image) {
+      await db.destroy();
+      await database.saveAs(image);
+    },
+    async close() {
+      await db.destroy();
+      await database.close();
     },
   };
 }

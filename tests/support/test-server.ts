@@ -1,9 +1,8 @@
-import { importRegistry } from '../../src/registry/registry-import.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import type { Connector } from '../../src/connectors/connector.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/http-server.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import { createTestHub, type TestHub } from './test-hub.js';
+import { openDemoDatabases } from './demo-world.js';
+import type { TestHub } from './test-hub.js';
 import type { TokenRequest } from '../../src/auth/mint-token.js';
 import { ALL_DEPARTMENTS, testRealm } from './test-realm.js';
 import { GLOBAL_ID_SECRET, OpaqueIds } from '../../src/graph/opaque-ids.js';
@@ -42,8 +41,7 @@ export interface TestServer {
 export async function startTestServer(
   options: { connectors?: readonly Connector[]; sources?: readonly SourceDatabase[]; hub?: TestHub; sourceTimeoutMs?: number; anonymousIntrospection?: boolean; requestTimeoutMs?: number } & Pick<ServerOptions, 'operationLimits' | 'trustedDocuments'> = {},
 ): Promise<TestServer> {
-  const hub = options.hub ?? (await createTestHub());
-  if (options.hub === undefined) await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
+  const hub = options.hub ?? (await openDemoDatabases()).hub;
   const realm = testRealm();
   const server = await startServer({
     db: hub.db,

@@ -48,7 +48,7 @@ beforeAll(async () => {
     await sql`create table ${sql.table(table)} ("ID" integer primary key, "MODEL" varchar(20), "UPDATED" timestamp)`.execute(source.db);
     await sql`insert into ${sql.table(table)} select i, 'model', timestamp '2026-01-01 08:00:00' + i * interval '1 second' from generate_series(1, ${ROWS}) as i`.execute(source.db);
   }
-}, 240_000);
+});
 afterAll(async () => {
   await source?.close();
   await hub?.close();

@@ -3,13 +3,12 @@ import { sql } from 'kysely';
 import { police } from '../../connectors/police/index.js';
 import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { DemoReport } from '../../src/connectors/connector.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import { generateDemoSources } from '../../src/demo/demo-sources.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { readQuality } from '../../src/crosswalk/quality-queries.js';
 import { syncSource } from '../../src/sync/sync-source.js';
-import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 
 let hub: TestHub;
 let source: SourceDatabase;
@@ -17,10 +16,10 @@ let report: DemoReport;
 let resolver: AddressResolver;
 
 beforeAll(async () => {
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(generateDemoRegistry()));
-  source = await createTestSource(police);
-  report = (await generateDemoSources(hub.db, [source], { scale: 0.3 })).get('police')!;
+  // The demo registry and police generated at 0.3, not synced (see demo-world.ts).
+  const demo = await openDemoDatabases({ connectors: [police], scale: 0.3 });
+  ({ hub, sources: [source] } = demo);
+  report = demo.reports.get('police')!;
   resolver = new AddressResolver(hub.db);
 });
 afterAll(async () => {

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { AddressResolver } from '../../src/address/address-resolver.js';
 import type { Connector } from '../../src/connectors/connector.js';
-import { demoRowSources, generateDemoRegistry } from '../../src/demo/demo-registry.js';
-import { importRegistry } from '../../src/registry/registry-import.js';
+import { generateDemoRegistry } from '../../src/demo/demo-registry.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { readQuality } from '../../src/crosswalk/quality-queries.js';
 import { syncSource } from '../../src/sync/sync-source.js';
-import { createTestHub, createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
+import { openDemoDatabases } from '../support/demo-world.js';
+import { createTestSource, type TestHub, testDatabaseKind } from '../support/test-hub.js';
 import { startTestServer } from '../support/test-server.js';
 
 /**
@@ -51,8 +51,7 @@ const demo = generateDemoRegistry();
 const buildings = demo.addresses.filter((a) => a.building !== '' && a.room === '').slice(0, 5);
 
 beforeAll(async () => {
-  hub = await createTestHub();
-  await importRegistry(hub.db, demoRowSources(demo));
+  hub = (await openDemoDatabases()).hub; // the demo registry imported (see demo-world.ts)
   source = await createTestSource(housing);
   await sql`create table "FW_LYXX" ("LYBH" varchar(20) primary key, "LYDZ" varchar(200), "JGDM" char(1))`.execute(source.db);
   for (const [i, b] of buildings.entries()) {

@@ -56,7 +56,7 @@ beforeAll(async () => {
   source = await createTestSource(visits);
   await sql`create table "ZF_JL" ("JLBH" varchar(20), "ZFR" varchar(20), "ZFRQ" char(8), "ZFSJ" varchar(19), "GXSJ" varchar(19))`.execute(source.db);
   await sql`create index on "ZF_JL" ("GXSJ", "JLBH")`.execute(source.db);
-}, 240_000);
+});
 afterAll(async () => {
   await source?.close();
   await hub?.close();
