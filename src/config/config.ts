@@ -38,6 +38,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Load the demo district into an empty registry on start. `GRIDGRAPH_DEMO`, default on for the embedded default only. */
   readonly loadDemo: boolean;
+  /** How many demo records `serve` generates per registry room (1 ≈ 20,000 records over ~9,600 residents). `GRIDGRAPH_DEMO_SCALE`, default 1. */
+  readonly demoScale: number;
   /** How long a live read from one department source may take before its fields answer SOURCE_UNAVAILABLE. `SOURCE_TIMEOUT_MS`, default 3000. */
   readonly sourceTimeoutMs: number;
   /** Size of the hub's connection pool on a server. `DATABASE_POOL_SIZE`, default 10; the embedded default always uses one connection (see EMBEDDED_POOL_SIZE). */
@@ -97,6 +99,7 @@ export function readConfig(env: Env = process.env): Config {
     dataDir: path.resolve(nonEmpty(env.GRIDGRAPH_DATA_DIR) ?? '.gridgraph'),
     databaseUrl,
     loadDemo: readBoolean(env, 'GRIDGRAPH_DEMO', databaseUrl === undefined),
+    demoScale: readDecimal(env, 'GRIDGRAPH_DEMO_SCALE', 1, 0.01, 100),
     sourceTimeoutMs: readInteger(env, 'SOURCE_TIMEOUT_MS', 3000, 1, 600_000),
     poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     hubStatementTimeoutMs: readInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 1, 600_000),
@@ -172,6 +175,14 @@ function readInteger(env: Env, variable: string, fallback: number, min: number, 
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(variable, `expected a whole number from ${min} to ${max}, got "${raw}"`);
   }
+  return value;
+}
+
+function readDecimal(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[variable]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(variable, `expected a number from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 

@@ -16,9 +16,10 @@ export async function loadDemoSourcesIfEmpty(
   sources: readonly SourceDatabase[],
   resolver: AddressResolver,
   log: (line: string) => void,
+  scale = 1,
 ): Promise<void> {
   if (await hasAnyRecord(hub)) return;
-  const reports = await generateDemoSources(hub, sources);
+  const reports = await generateDemoSources(hub, sources, { scale });
   for (const [name, report] of reports) log(`gridgraph: generated the demo ${name} source: ${Object.values(report.rows).reduce((a, b) => a + b, 0)} rows`);
   const { failures } = await syncSources(hub, sources, resolver, {
     onSourceDone: (name, results) => log(`gridgraph: synced ${name}: ${results.reduce((n, r) => n + r.scanned, 0)} rows`),

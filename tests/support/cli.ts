@@ -12,7 +12,8 @@ export interface CliResult {
 
 /** Environment for a child gridgraph: the test's database, nothing inherited that could point elsewhere. */
 export function cliEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env = { ...process.env, DATABASE_URL: undefined, GRIDGRAPH_DATA_DIR: undefined, PORT: undefined, NODE_ENV: 'test', ...overrides };
+  // A small demo (GRIDGRAPH_DEMO_SCALE): the CLI's tests need its shape, not its size.
+  const env = { ...process.env, DATABASE_URL: undefined, GRIDGRAPH_DATA_DIR: undefined, PORT: undefined, NODE_ENV: 'test', GRIDGRAPH_DEMO_SCALE: '0.1', ...overrides };
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 

@@ -77,7 +77,7 @@ export const serveCommand = new Command('serve')
       console.log(`gridgraph: hub database ${hub.description}`);
       sources = await openSources(connectors, config, [], { timeoutMs: config.sourceTimeoutMs });
       console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
-      if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line));
+      if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line), config.demoScale);
       const { verifier, description, devRealm } = configuredVerifier(config);
       console.log(`gridgraph: tokens from the ${description}`);
       const eventFeed = new EventFeed(hub.db, connectors);
