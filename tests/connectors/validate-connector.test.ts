@@ -62,14 +62,14 @@ describe('validating a connector when the schema is built', () => {
     ]);
   });
 
-  it('refuses keys access would read a wrong owner from: events and objects are keyed by the source\'s id, people by ID number', () => {
+  it('refuses keys that would merge records wrongly: events and objects are keyed by the source\'s id, people by ID number', () => {
     const connector = broken((tables) => [
       { ...tables[subsidies], key: { column: 'BZBH', kind: 'SOURCE_ID' } },
       { ...tables[buildings], key: { column: 'CQRSFZH', kind: 'ID_NUMBER' }, links: [{ role: 'OWNER', to: 'PERSON', column: 'CQRSFZH', kind: 'CREDIT_CODE' }] },
     ]);
     expect(problemsOf(connector)).toEqual([
       'housing | ZF_BZDX | BZBH | key: a PERSON is keyed by ID_NUMBER, not SOURCE_ID',
-      'housing | ZF_LY | CQRSFZH | key: an OBJECT is keyed by SOURCE_ID, not ID_NUMBER: its key becomes `<source>:<id>`, and access reads the owning department from that prefix',
+      'housing | ZF_LY | CQRSFZH | key: an OBJECT is keyed by SOURCE_ID, not ID_NUMBER: its key becomes `<source>:<id>`, one source\'s own record that no other source\'s merges with',
       'housing | ZF_LY | CQRSFZH | link OWNER: a PERSON is found by its ID_NUMBER key, not CREDIT_CODE',
     ]);
   });
