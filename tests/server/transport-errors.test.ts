@@ -86,7 +86,8 @@ describe(`transport errors answer as GraphQL-shaped JSON (${testDatabaseKind})`,
   });
 
   it('unknown routes: a JSON 404 without internals', async () => {
-    for (const path of ['/', '/nope', '/graphql/extra/../..%2e', '/%E0%A4%A', '/node_modules/express/package.json']) {
+    // `/` is the home page (tests/pages); every other unknown path is this.
+    for (const path of ['/nope', '/graphql/extra/../..%2e', '/%E0%A4%A', '/node_modules/express/package.json']) {
       const answer = await fetch(origin + path);
       expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.status, path).toBeLessThan(500);
@@ -94,6 +95,16 @@ describe(`transport errors answer as GraphQL-shaped JSON (${testDatabaseKind})`,
       expect(JSON.parse(text).errors[0].extensions.code).toMatch(/^(NOT_FOUND|BAD_USER_INPUT|BAD_REQUEST)$/);
       expect(text).not.toMatch(/    at |node_modules|\.ts:|<html/);
     }
+  });
+
+  it('`/` is a small home page linking GraphiQL and the steward\'s pages, loading nothing from elsewhere', async () => {
+    const answer = await fetch(origin + '/');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await answer.text();
+    expect(html).toContain('href="/graphql"');
+    expect(html).toContain('href="/steward"');
+    expect(html).not.toMatch(/https?:\/\//);
   });
 
   it('a well-formed request still answers', async () => {
