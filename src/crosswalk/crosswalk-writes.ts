@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { CrosswalkLinkTable, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
-import { upsertRows, type UpsertTable } from '../db/upsert-rows.js';
+import { upsertRowsUncounted, type UpsertTable } from '../db/upsert-rows.js';
 
 /** What sync writes to `crosswalk` and `crosswalk_link`: all their writes. */
 
@@ -31,12 +31,12 @@ const CROSSWALK_LINK: UpsertTable<LinkWrite> = {
  * left alone, so re-syncing unchanged records changes nothing.
  */
 export async function upsertCrosswalk(db: Kysely<HubSchema>, rows: readonly CrosswalkWrite[]): Promise<void> {
-  await upsertRows(db, CROSSWALK, rows);
+  await upsertRowsUncounted(db, CROSSWALK, rows);
 }
 
 /** Writes links by (source, table, record id, role); a link already as given is left alone. */
 export async function upsertLinks(db: Kysely<HubSchema>, rows: readonly LinkWrite[]): Promise<void> {
-  await upsertRows(db, CROSSWALK_LINK, rows);
+  await upsertRowsUncounted(db, CROSSWALK_LINK, rows);
 }
 
 /**

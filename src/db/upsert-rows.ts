@@ -26,6 +26,19 @@ export interface UpsertCounts {
  * same rows again changes nothing.
  */
 export async function upsertRows<Row extends object>(db: Kysely<any>, table: UpsertTable<Row>, rows: readonly Row[]): Promise<UpsertCounts> {
+  return write(db, table, rows, true);
+}
+
+/**
+ * The same without counting: nothing comes back but the statement's end —
+ * for the sync's bulk writes, where a row a record back would cost more than
+ * the count is worth.
+ */
+export async function upsertRowsUncounted<Row extends object>(db: Kysely<any>, table: UpsertTable<Row>, rows: readonly Row[]): Promise<void> {
+  await write(db, table, rows, false);
+}
+
+async function write<Row extends object>(db: Kysely<any>, table: UpsertTable<Row>, rows: readonly Row[], counted: boolean): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const columns = Object.entries(table.columns as Record<string, ColumnType>);
   const updatable = columns.map(([name]) => name).filter((name) => !table.key.includes(name as keyof Row & string));
@@ -41,7 +54,7 @@ export async function upsertRows<Row extends object>(db: Kysely<any>, table: Ups
     on conflict (${list('', table.key)}) do update
       set ${sql.raw(updatable.map((name) => `${name} = excluded.${name}`).join(', '))}${stamp}
       where (${list(`${table.name}.`, updatable)}) is distinct from (${list('excluded.', updatable)})
-    returning (xmax = 0) as inserted`.execute(db);
+    ${counted ? sql`returning (xmax = 0) as inserted` : sql``}`.execute(db);
   const inserted = written.filter((row) => row.inserted).length;
   return { inserted, updated: written.length - inserted };
 }
