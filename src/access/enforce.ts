@@ -84,10 +84,10 @@ export function enforceAccess(schema: GraphQLSchema, model: AccessModel): GraphQ
             throw forbidden(`${coordinate}(${argument}:) filters on ${targetRule.coordinate}, which your roles see masked or not at all`, targetRule);
           }
         }
-        const parentSubject = subjectOf(typeName, parent);
-        const effective = rule.valueOf ? ruleOfValue(parentSubject, rules) : rule;
+        // The parent's subject only where the rule needs it (a value of another field, no department of its own, an audit): most facet fields name their department.
+        const effective = rule.valueOf ? ruleOfValue(subjectOf(typeName, parent), rules) : rule;
         if (effective === undefined) throw forbidden(`${coordinate} holds a value of no classified field and is not shown`, rule);
-        const owner = effective.department ?? parentSubject?.owner;
+        const owner = effective.department ?? subjectOf(typeName, parent)?.owner;
         const sensitive = (effective.level === 'L3' || effective.level === 'L4') && !effective.aggregate;
         const decision = decide(viewer, effective, owner);
         if (decision === 'DENIED') {
@@ -100,7 +100,8 @@ export function enforceAccess(schema: GraphQLSchema, model: AccessModel): GraphQ
         const finish = (shown: unknown) => {
           if (decision === 'MASKED') return applyMask(maskOf(viewer, effective)!, shown, context);
           if (audited && shown !== null && shown !== undefined && !(Array.isArray(shown) && shown.length === 0)) {
-            const entity = parentSubject?.entity ?? (parentSubject?.address ? { kind: 'ADDRESS', key: parentSubject.address.code } : undefined);
+            const about = subjectOf(typeName, parent);
+            const entity = about?.entity ?? (about?.address ? { kind: 'ADDRESS', key: about.address.code } : undefined);
             context.access.audit.record(info.operation, entity?.kind ?? typeName, entity?.key ?? null, effective.coordinate);
           }
           return shown;

@@ -42,15 +42,12 @@ export function graphSubjects(connectors: readonly Connector[]): { subjectOf: Su
       locate.set(mapping.facet.type, carried);
     }
   }
-  // A node is located as the type it was found as.
-  locate.set('Node', (node: object) => {
-    const type = nodeTypeOf(node);
-    return type === undefined ? undefined : (locate.get(type) as ((value: object) => Subject | undefined) | undefined)?.(node);
-  });
   const subjectOf: SubjectOf = (typeName, value) => {
     if (value === null || typeof value !== 'object') return undefined;
     return (locate.get(typeName) as ((value: object) => Subject | undefined) | undefined)?.(value);
   };
+  // A node is located as the type it was found as.
+  locate.set('Node', (node: object) => subjectOf(nodeTypeOf(node) ?? '', node));
   // Values carrying their subject are in the area by construction (see `carried`): no type of theirs needs the area check.
   const locatedTypes = new Set([...locate].filter(([, how]) => how !== carried).map(([type]) => type));
   return { subjectOf, locatedTypes };
