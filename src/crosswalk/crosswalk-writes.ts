@@ -39,36 +39,53 @@ export async function upsertLinks(db: Kysely<HubSchema>, rows: readonly LinkWrit
   await upsertRowsUncounted(db, CROSSWALK_LINK, rows);
 }
 
+/** Numbers markAbsentDeleted's temporary tables. */
+let presentTables = 0;
+
 /**
  * Marks the records and links of a source table deleted unless their record
  * ids come up in `present` — the ids the source holds now, page by page.
- * Returns how many records went. The ids are compared in the hub, in one
- * transaction, so the process holds one page at a time however big the table.
+ * Returns how many records went. The ids are compared in the hub, on one
+ * connection, so the process holds one page at a time however big the table.
+ *
+ * The pages are gathered before the transaction begins, not inside it: on the
+ * embedded default the source is a schema of the hub's own database, one
+ * session that runs a transaction's statements alone until it ends, so a
+ * source read waited for inside the transaction would wait for ever.
  */
 export async function markAbsentDeleted(db: Kysely<HubSchema>, source: string, table: string, present: AsyncIterable<readonly string[]>): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    await sql`create temp table present_record (record_id text) on commit drop`.execute(trx);
-    for await (const ids of present) await sql`insert into present_record select unnest(${ids}::text[])`.execute(trx);
-    // Indexed and analysed, so no plan can probe it by scanning it per record
-    // (the crosswalk's own statistics may still be those of an empty table).
-    await sql`create index on present_record (record_id)`.execute(trx);
-    await sql`analyze present_record`.execute(trx);
-    await sql`
-      create temp table absent_record on commit drop as
-      select record_id from crosswalk
-      where source = ${source} and source_table = ${table} and not deleted
-        and not exists (select from present_record p where p.record_id = crosswalk.record_id)
-      union
-      select record_id from crosswalk_link
-      where source = ${source} and source_table = ${table} and not deleted
-        and not exists (select from present_record p where p.record_id = crosswalk_link.record_id)`.execute(trx);
-    for (const target of ['crosswalk_link', 'crosswalk'] as const) {
-      await sql`
-        update ${sql.table(target)} set deleted = true, synced_at = now()
-        where source = ${source} and source_table = ${table} and record_id in (select record_id from absent_record)`.execute(trx);
+  // Named per call: the embedded database's one session is every connection's.
+  const presentRecord = sql.table(`present_record_${++presentTables}`);
+  return db.connection().execute(async (connection) => {
+    await sql`create temp table ${presentRecord} (record_id text)`.execute(connection);
+    try {
+      for await (const ids of present) await sql`insert into ${presentRecord} select unnest(${ids}::text[])`.execute(connection);
+      // Indexed and analysed, so no plan can probe it by scanning it per record
+      // (the crosswalk's own statistics may still be those of an empty table).
+      await sql`create index on ${presentRecord} (record_id)`.execute(connection);
+      await sql`analyze ${presentRecord}`.execute(connection);
+      return await connection.transaction().execute(async (trx) => {
+        await sql`
+          create temp table absent_record on commit drop as
+          select record_id from crosswalk
+          where source = ${source} and source_table = ${table} and not deleted
+            and not exists (select from ${presentRecord} p where p.record_id = crosswalk.record_id)
+          union
+          select record_id from crosswalk_link
+          where source = ${source} and source_table = ${table} and not deleted
+            and not exists (select from ${presentRecord} p where p.record_id = crosswalk_link.record_id)`.execute(trx);
+        for (const target of ['crosswalk_link', 'crosswalk'] as const) {
+          await sql`
+            update ${sql.table(target)} set deleted = true, synced_at = now()
+            where source = ${source} and source_table = ${table} and record_id in (select record_id from absent_record)`.execute(trx);
+        }
+        const { rows } = await sql<{ count: string }>`select count(*) as count from absent_record`.execute(trx);
+        return Number(rows[0].count);
+      });
+    } finally {
+      // A connection that broke took its temporary table with it: nothing to report then.
+      await sql`drop table if exists ${presentRecord}`.execute(connection).catch(() => undefined);
     }
-    const { rows } = await sql<{ count: string }>`select count(*) as count from absent_record`.execute(trx);
-    return Number(rows[0].count);
   });
 }
 

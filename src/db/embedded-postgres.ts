@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteExchangeQueue } from './pglite-exchange-queue.js';
 
 /**
  * An embedded PostgreSQL (PGlite) reached over the ordinary wire protocol, so the
@@ -37,23 +38,65 @@ interface LockFile {
 }
 
 /**
- * Opens (or joins) the embedded database `name` in `dataDir`; with no `dataDir`
- * the database lives in memory and dies with the process (tests).
- */
-/**
- * Connections a process opens to an embedded database. PGlite runs one query at
- * a time, and pglite-socket interleaves extended-protocol messages of
- * concurrent connections (electric-sql/pglite#1046: "portal does not exist"
- * under load), so one connection per process is both enough and the only safe
- * number.
+ * Connections a pool opens to an embedded database. PGlite runs one statement
+ * at a time, so a second connection in the same pool would only wait; pools of
+ * the hub and of the sources sharing one database each have their own, and the
+ * exchange queue (pglite-exchange-queue.ts) keeps their exchanges apart.
  */
 export const EMBEDDED_POOL_SIZE = 1;
+
+/** The embedded database of a data folder: the hub's, and on the demo default its sources' too, each in a schema. */
+export const EMBEDDED_DATABASE = 'hub';
+
+/**
+ * PostgreSQL's default 128 MB of shared buffers is memory the process keeps once
+ * touched; the embedded default holds a demo district (tens of MB), and a
+ * district of a million people belongs on a PostgreSQL server (README,
+ * § Operating). 32 MB keeps the first start's footprint about 90 MB smaller.
+ */
+const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
 
 /** pg finds a server's socket in a folder as `.s.PGSQL.<port>`: every embedded database has a folder of its own, so one port number serves. */
 const SOCKET_PORT = 5432;
 
+/**
+ * The embedded databases this process has open, by folder: opening one again
+ * (the hub and the demo sources share one) hands out the same, and it closes
+ * when the last of its users does.
+ */
+const openInProcess = new Map<string, { database: Promise<EmbeddedPostgres>; users: number }>();
+
+/**
+ * Opens (or joins) the embedded database `name` in `dataDir`; with no `dataDir`
+ * the database lives in memory and dies with the process (tests).
+ */
 export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
-  if (dataDir === undefined) return serve(await PGlite.create('memory://'), undefined);
+  if (dataDir === undefined) return serve(await PGlite.create('memory://', PGLITE_OPTIONS), undefined);
+  const folder = path.resolve(dataDir, name);
+  let shared = openInProcess.get(folder);
+  if (shared === undefined) {
+    shared = { database: openOrJoin(dataDir, name), users: 0 };
+    openInProcess.set(folder, shared);
+    shared.database.catch(() => openInProcess.delete(folder));
+  }
+  shared.users++;
+  const database = await shared.database;
+  const entry = shared;
+  let closed = false;
+  return {
+    url: database.url,
+    owner: database.owner,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (--entry.users > 0) return;
+      openInProcess.delete(folder);
+      await database.close();
+    },
+  };
+}
+
+async function openOrJoin(dataDir: string, name: string): Promise<EmbeddedPostgres> {
   await fs.mkdir(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, `${name}.lock`);
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -63,7 +106,7 @@ export async function openEmbeddedPostgres(dataDir: string | undefined, name: st
     });
     if (handle !== undefined) {
       try {
-        const db = await PGlite.create(path.join(dataDir, name));
+        const db = await PGlite.create(path.join(dataDir, name), PGLITE_OPTIONS);
         return await serve(db, { handle, lockPath });
       } catch (error) {
         await handle.close();
@@ -94,9 +137,10 @@ async function serve(
 ): Promise<EmbeddedPostgres> {
   // mkdtemp makes the folder 0700: only this user may reach the socket inside.
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gridgraph-pg-'));
-  // PGlite runs one query at a time; the socket server queues queries from
-  // several connections and keeps a transaction on the connection that began it.
+  // PGlite runs one statement at a time; the exchange queue takes the
+  // connections in turn, each for a whole exchange or transaction.
   const server = new PGLiteSocketServer({ db, path: socketPath(socketDir), maxConnections: 64 });
+  PGliteExchangeQueue.installOn(server, db);
   await server.start();
   if (lock !== undefined) {
     await lock.handle.writeFile(JSON.stringify({ pid: process.pid, socketDir } satisfies LockFile));

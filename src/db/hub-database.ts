@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Config } from '../config/config.js';
 import { hubUnavailable } from '../errors/database-unavailable.js';
-import { EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from './embedded-postgres.js';
+import { EMBEDDED_DATABASE, EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from './embedded-postgres.js';
 import { createGuardedPool, type GuardedPoolOptions } from './guarded-pool.js';
 import type { HubSchema } from './hub-schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -39,7 +39,7 @@ export interface HubTimeouts {
 export async function openHubDatabase(config: HubConfig, options: { inMemory?: boolean; timeouts?: HubTimeouts } = {}): Promise<HubDatabase> {
   const embedded =
     config.databaseUrl === undefined
-      ? await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, 'hub')
+      ? await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, EMBEDDED_DATABASE)
       : undefined;
   const url = config.databaseUrl ?? embedded!.url;
   const db = createHubKysely(url, embedded ? EMBEDDED_POOL_SIZE : config.poolSize, options.timeouts);

@@ -1,9 +1,12 @@
-import type { Kysely } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
 import { createKysely } from '../db/hub-database.js';
-import { EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { EMBEDDED_DATABASE, EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { sourceUnavailable } from '../errors/database-unavailable.js';
+import { embeddedSourceSchema, SourceSchemaPlugin } from './source-schema.js';
 
 /** A connection to one department's database. */
 export interface SourceDatabase {
@@ -33,7 +36,11 @@ export interface SourceOptions {
 
 /**
  * Connects to a connector's source: the URL in its variable, or — on the
- * embedded default — its own PGlite database `source-<name>` in the data folder.
+ * embedded default — the schema `source_<name>` of the data folder's one
+ * embedded database, which the hub and every demo source share: one PostgreSQL
+ * in the process instead of one per source. Each source still has its own pool
+ * and reaches only its own tables. A data folder made before the sources
+ * shared it keeps its database per source (`source-<name>`).
  */
 export async function openSourceDatabase(
   connector: Connector,
@@ -47,13 +54,27 @@ export async function openSourceDatabase(
     const parsed = new URL(url);
     return { connector, db, connectionUrl: url, description: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, close: () => db.destroy() };
   }
-  const embedded = await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, `source-${connector.name}`);
-  const db = createSourceKysely(connector, embedded.url, EMBEDDED_POOL_SIZE, options.timeoutMs);
+  const ownFolder = `source-${connector.name}`;
+  const legacy = !options.inMemory && fs.existsSync(path.join(config.dataDir, ownFolder));
+  const dataDir = options.inMemory ? undefined : config.dataDir;
+  const embedded = await openEmbeddedPostgres(dataDir, legacy || options.inMemory ? ownFolder : EMBEDDED_DATABASE);
+  const schema = legacy || options.inMemory ? undefined : embeddedSourceSchema(connector.name);
+  let db = createSourceKysely(connector, embedded.url, EMBEDDED_POOL_SIZE, options.timeoutMs);
+  if (schema !== undefined) {
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } catch (error) {
+      await db.destroy();
+      await embedded.close();
+      throw error;
+    }
+    db = db.withPlugin(new SourceSchemaPlugin(schema));
+  }
   return {
     connector,
     db,
     connectionUrl: embedded.url,
-    description: `embedded source-${connector.name}`,
+    description: schema === undefined ? `embedded ${ownFolder}` : `embedded, schema ${schema}`,
     async close() {
       await db.destroy();
       await embedded.close();

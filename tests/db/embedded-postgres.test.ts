@@ -35,31 +35,55 @@ describe('the embedded PostgreSQL (PGlite over the wire protocol)', () => {
     expect(await query(second.url, 'select v from kept')).toEqual([{ v: '玄武' }]);
   });
 
-  it('lets a second opener of the same folder join the owner instead of opening the files twice', async () => {
+  it('hands a second opener in the same process the same database, open until the last of them closes it', async () => {
     const dir = tempDir();
-    const owner = await openEmbeddedPostgres(dir, 'hub');
-    opened.push(owner);
-    const guest = await openEmbeddedPostgres(dir, 'hub');
-    opened.push(guest);
-    expect([owner.owner, guest.owner]).toEqual([true, false]);
-    expect(guest.url).toBe(owner.url);
-    await query(owner.url, 'create table shared (n int); insert into shared values (1)');
-    expect(await query(guest.url, 'select n from shared')).toEqual([{ n: 1 }]);
+    const first = await openEmbeddedPostgres(dir, 'hub');
+    const second = await openEmbeddedPostgres(dir, 'hub');
+    opened.push(second);
+    expect(second.url).toBe(first.url);
+    await query(first.url, 'create table shared (n int); insert into shared values (1)');
+    await first.close();
+    expect(await query(second.url, 'select n from shared')).toEqual([{ n: 1 }]);
+    expect(fs.existsSync(path.join(dir, 'hub.lock'))).toBe(true);
   });
 
-  it('serves several connections at once, each keeping its own transaction', async () => {
+  it('keeps each connection\'s exchanges whole when many clients query at once (electric-sql/pglite#1046)', async () => {
     const db = await openEmbeddedPostgres(undefined, 'hub');
     opened.push(db);
-    const a = new pg.Client({ connectionString: db.url });
-    const b = new pg.Client({ connectionString: db.url });
-    await Promise.all([a.connect(), b.connect()]);
-    await a.query('create table t (n int)');
-    await a.query('begin');
-    await a.query('insert into t values (1)');
-    const seenByB = b.query('select count(*)::int as n from t');
-    await a.query('rollback');
-    expect((await seenByB).rows).toEqual([{ n: 0 }]);
-    await Promise.all([a.end(), b.end()]);
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: db.url }));
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      // Parameterised queries go through Parse, Bind, Execute and Sync: interleaved
+      // with another client's, one client's unnamed statement would answer the other.
+      const answers = await Promise.all(
+        clients.map(async (client, c) => {
+          const rows: unknown[] = [];
+          // Each client's own statement text, so a Bind that reached another's statement shows.
+          for (let i = 0; i < 40; i++) rows.push(...(await client.query(`select $1::int as n, 'client ${c}' as label`, [c * 1000 + i])).rows);
+          return rows;
+        }),
+      );
+      const expected = clients.map((_, c) => Array.from({ length: 40 }, (_, i) => ({ n: c * 1000 + i, label: `client ${c}` })));
+      expect(answers).toEqual(expected);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+  });
+
+  it('lets the next connection in when one leaves in the middle of its transaction', async () => {
+    const db = await openEmbeddedPostgres(undefined, 'hub');
+    opened.push(db);
+    const leaving = new pg.Client({ connectionString: db.url });
+    const staying = new pg.Client({ connectionString: db.url });
+    await Promise.all([leaving.connect(), staying.connect()]);
+    await staying.query('create table t (n int)');
+    await leaving.query('begin');
+    await leaving.query('insert into t values (1)');
+    const waiting = staying.query<{ n: number }>('select count(*)::int as n from t');
+    leaving.on('error', () => {}); // its connection is cut on purpose
+    leaving.connection.stream.destroy();
+    expect((await waiting).rows).toEqual([{ n: 0 }]);
+    await staying.end();
   });
 
   it('takes over a lock left behind by a process that died', async () => {
