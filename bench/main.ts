@@ -4,6 +4,7 @@ import { runDossierBench } from './dossier-bench.js';
 import { runObservabilityBench } from './observability-bench.js';
 import { configureLogger } from '../src/observability/logger.js';
 import { runFaultBench } from './fault-bench.js';
+import { runFirstStartBench } from './first-start-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { runStatisticsBench } from './statistics-bench.js';
 import { runSyncBench } from './sync-bench.js';
@@ -161,6 +162,15 @@ program
       source: options.source,
       out: options.out,
     });
+  });
+
+program
+  .command('first-start')
+  .description('the first `npm start` on a new data folder (issue 22: under 20 s and 800 MB), against a later start on the same folder')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--out <file>', 'results file', 'bench-results/first-start.json')
+  .action(async (options: { runs: string; out: string }) => {
+    await runFirstStartBench({ runs: Math.round(positive(options.runs, '--runs')), out: options.out });
   });
 
 function positive(value: string, option: string): number {

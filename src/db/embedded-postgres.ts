@@ -54,7 +54,7 @@ export const EMBEDDED_DATABASE = 'hub';
  * district of a million people belongs on a PostgreSQL server (README,
  * § Operating). 32 MB keeps the first start's footprint about 90 MB smaller.
  */
-const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
+export const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
 
 /** pg finds a server's socket in a folder as `.s.PGSQL.<port>`: every embedded database has a folder of its own, so one port number serves. */
 const SOCKET_PORT = 5432;
@@ -135,6 +135,37 @@ async function serve(
   db: PGlite,
   lock: { handle: fs.FileHandle; lockPath: string } | undefined,
 ): Promise<EmbeddedPostgres> {
+  const socket = await serveOnSocket(db);
+  if (lock !== undefined) {
+    await lock.handle.writeFile(JSON.stringify({ pid: process.pid, socketDir: socket.socketDir } satisfies LockFile));
+    await lock.handle.close();
+  }
+  let closed = false;
+  return {
+    url: socket.url,
+    owner: true,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await socket.stop();
+      await db.close();
+      if (lock !== undefined) await fs.rm(lock.lockPath, { force: true });
+    },
+  };
+}
+
+/** A PGlite served on the wire protocol. */
+export interface PgliteSocket {
+  /** Connection URL for `pg`. */
+  readonly url: string;
+  /** The private folder holding the socket. */
+  readonly socketDir: string;
+  /** Stops serving (the PGlite stays open) and removes the folder. */
+  stop(): Promise<void>;
+}
+
+/** Serves `db` on a Unix socket in a folder of its own (tests serve the PGlites they build this way too). */
+export async function serveOnSocket(db: PGlite): Promise<PgliteSocket> {
   // mkdtemp makes the folder 0700: only this user may reach the socket inside.
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gridgraph-pg-'));
   // PGlite runs one statement at a time; the exchange queue takes the
@@ -142,20 +173,11 @@ async function serve(
   const server = new PGLiteSocketServer({ db, path: socketPath(socketDir), maxConnections: 64 });
   PGliteExchangeQueue.installOn(server, db);
   await server.start();
-  if (lock !== undefined) {
-    await lock.handle.writeFile(JSON.stringify({ pid: process.pid, socketDir } satisfies LockFile));
-    await lock.handle.close();
-  }
-  let closed = false;
   return {
     url: urlFor(socketDir),
-    owner: true,
-    async close() {
-      if (closed) return;
-      closed = true;
+    socketDir,
+    async stop() {
       await server.stop();
-      await db.close();
-      if (lock !== undefined) await fs.rm(lock.lockPath, { force: true });
       await fs.rm(socketDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import * as audit from './migrations/0005-audit-log.js';
 import * as syncKeyset from './migrations/0006-sync-keyset-and-issues.js';
 import * as hubSecret from './migrations/0007-hub-secret.js';
 import * as statisticsFacts from './migrations/0008-statistics-facts.js';
+import * as residentCounts from './migrations/0009-resident-counts.js';
 
 /** Migrations are listed here, not discovered on disk, so they work the same under tsx, vitest and a bundler. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-sync-keyset-and-issues': syncKeyset,
   '0007-hub-secret': hubSecret,
   '0008-statistics-facts': statisticsFacts,
+  '0009-resident-counts': residentCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Connector } from '../connectors/connector.js';
 import type { HubSchema } from '../db/hub-schema.js';
-import { countEvents, countResidents, type DurationRow, type EventCountRow, measureDurations } from './event-fact-repository.js';
+import { countEvents, type DurationRow, type EventCountRow, measureDurations } from './event-fact-repository.js';
 import { monthsBetween } from './months.js';
+import { readResidentCount } from './resident-counts.js';
 import type { StatisticsArea } from './statistics-area.js';
 import { MIN_COUNT, MIN_RESIDENTS, protectBreakdown, type RawCounts, type ShownCounts, shownCount, shownCounts } from './suppression.js';
 
@@ -47,7 +48,7 @@ export const UNCATEGORISED = '(uncategorised)';
 
 const STAGE_ORDER: readonly Stage[] = ['REPORTED', 'REGISTERED', 'DISPATCHED', 'HANDLED', 'VERIFIED', 'CLOSED'];
 
-/** Reads an area's figures for each month from `from` to `to`: three statements whatever the range. */
+/** Reads an area's figures for each month from `from` to `to`: four statements whatever the range. */
 export async function areaStatistics(
   db: Kysely<HubSchema>,
   connectors: readonly Connector[],
@@ -59,7 +60,7 @@ export async function areaStatistics(
   const [counts, durations, residents] = await Promise.all([
     countEvents(db, connectors, area, from, to),
     measureDurations(db, area, from, to),
-    countResidents(db, area),
+    readResidentCount(db, area.level, area.code),
   ]);
   const describe = tableDescriptions(connectors);
   return months.map((month) =>

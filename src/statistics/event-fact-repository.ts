@@ -96,18 +96,3 @@ export async function measureDurations(db: Kysely<HubSchema>, area: StatisticsAr
     from measured group by 1, 2, 3`.execute(db);
   return rows;
 }
-
-/**
- * Distinct persons whose live records place them at an address in the area now.
- * Written as `distinct` in a subquery, not `count(distinct …)`: the area's index
- * (area, entity key) then hands the keys over in order and each is counted as
- * it passes, where `count(distinct …)` sorts them all first — at a district of
- * a million people, most of the statistics' time.
- */
-export async function countResidents(db: Kysely<HubSchema>, area: StatisticsArea): Promise<number> {
-  const column = sql.ref(AREA_COLUMN[area.level]);
-  const { rows } = await sql<{ residents: number }>`
-    select count(*)::int as residents
-    from (select distinct entity_key from resident_fact where ${column} = ${area.code} and not deleted) as resident`.execute(db);
-  return rows[0]?.residents ?? 0;
-}

@@ -5,6 +5,7 @@ import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { describeSyncFailure } from './sync-failure.js';
 import { pruneRuns, recordSkippedRun } from '../crosswalk/sync-state-repository.js';
+import { recountResidentsIfStale } from '../statistics/resident-counts.js';
 import { type TableSyncResult, tableJobs } from './sync-source.js';
 import { openTableLocks } from './table-lock.js';
 
@@ -106,6 +107,7 @@ export function startContinuousSync(
       if (failure === undefined && failing.delete(name)) log(`gridgraph: sync of ${name} works again`);
     }
     await pruneRuns(hub, RUNS_KEPT_PER_TABLE);
+    await recountResidentsIfStale(hub);
   };
 
   const running = (async () => {

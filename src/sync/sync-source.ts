@@ -9,6 +9,7 @@ import { checkIdNumber } from '../identity/id-number.js';
 import { invalidDateText, presentValue } from '../sources/facet-reader.js';
 import { DEFAULT_UTC_OFFSET } from '../sources/local-time.js';
 import type { SourceDatabase } from '../sources/source-database.js';
+import { recountResidentsIfStale } from '../statistics/resident-counts.js';
 import { LISTED_ISSUES, readChunk, readRecordIdPage, readRowsWithoutId, type ScannedRow, type ScanPosition, type ScanSpec } from '../sources/source-queries.js';
 import { isGoodChangeValue } from './change-value.js';
 import { type CrosswalkWrite, type LinkWrite, markAbsentDeleted, upsertCrosswalk, upsertLinks } from '../crosswalk/crosswalk-writes.js';
@@ -176,10 +177,15 @@ export async function syncSources(
   return { results: finished, failures, busy };
 }
 
-/** After a large sync the planner must know how big the crosswalk has grown. */
+/**
+ * After a sync: the planner must know how big the crosswalk has grown after a
+ * large one, and the command centre's resident counts follow any change of
+ * residents (statistics/resident-counts.ts).
+ */
 async function refreshStatisticsAfter(hub: Kysely<HubSchema>, results: readonly TableSyncResult[]): Promise<void> {
   const changed = results.reduce((sum, result) => sum + result.scanned + result.deleted, 0);
   if (changed >= BULK_CHANGE) await refreshStatistics(hub, ['crosswalk', 'crosswalk_link']);
+  await recountResidentsIfStale(hub);
 }
 
 /** Each table of a source as a sync job: entity tables, then link tables. */

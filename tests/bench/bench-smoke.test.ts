@@ -9,7 +9,7 @@ describe('npm run bench (smoke)', () => {
   it('lists its sub-commands', () => {
     const help = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    for (const command of ['address', 'dossier', 'scale', 'sync']) expect(help.stdout).toContain(command);
+    for (const command of ['address', 'dossier', 'scale', 'sync', 'first-start']) expect(help.stdout).toContain(command);
   });
 
   it('address: prints its table and writes its results file', () => {
@@ -31,7 +31,7 @@ describe('npm run bench (smoke)', () => {
     const out = path.join(tempDir('gridgraph-bench-'), 'dossier.json');
     const run = spawnSync(
       process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'dossier', '--scale', '0.1', '--duration', '2', '--runs', '1', '--per-list', '10', '--out', out],
+      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'dossier', '--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
       { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
     );
     expect(run.status, run.stderr).toBe(0);
@@ -76,5 +76,19 @@ describe('npm run bench (smoke)', () => {
     expect(results.runs).toHaveLength(2);
     expect(results.runs[0].rows).toBe(results.runs[1].rows);
     expect(results.rowsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('first-start: starts the hub on a new data folder and again on the same, and prints both', () => {
+    const out = path.join(tempDir('gridgraph-bench-'), 'first-start.json');
+    const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'first-start', '--runs', '1', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, GRIDGRAPH_DEMO_SCALE: '0.1', DATABASE_URL: '' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^first \(new data folder: demo generated and synced\)\s+[\d.]+ s\s+\d+ MB\s+\d+ MB/m);
+    expect(run.stdout).toMatch(/^first ÷ later\s+[\d.]+×/m);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results.first).toHaveLength(1);
+    expect(results.firstStart.peakMB).toBeGreaterThanOrEqual(results.firstStart.readyMB);
   });
 });

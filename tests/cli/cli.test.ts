@@ -30,11 +30,12 @@ describe(`the gridgraph CLI (${testDatabaseKind})`, () => {
     const top = await runCli(['--help'], env);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/serve[\s\S]*registry[\s\S]*demo/);
-    for (const command of [['serve'], ['registry'], ['registry', 'import'], ['registry', 'status'], ['demo', 'registry-csv'], ['token'], ['audit', 'verify']]) {
-      const help = await runCli([...command, '--help'], env);
-      expect(help.code, command.join(' ')).toBe(0);
-      expect(help.stdout, command.join(' ')).toMatch(/^Usage: gridgraph /);
-    }
+    const commands = [['serve'], ['registry'], ['registry', 'import'], ['registry', 'status'], ['demo', 'registry-csv'], ['token'], ['audit', 'verify']];
+    const helps = await Promise.all(commands.map((command) => runCli([...command, '--help'], env)));
+    commands.forEach((command, i) => {
+      expect(helps[i].code, command.join(' ')).toBe(0);
+      expect(helps[i].stdout, command.join(' ')).toMatch(/^Usage: gridgraph /);
+    });
   });
 
   it('imports CSV files while `gridgraph serve` runs on the same database, and the server sees them', async () => {

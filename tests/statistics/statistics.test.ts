@@ -449,3 +449,27 @@ describe('live feed', () => {
     }
   });
 });
+
+describe('resident counts', () => {
+  test('follow a sync that removes residents, counted again when the sync ends', async () => {
+    const police = world.sources.find((s) => s.connector.name === 'police')!;
+    const districtResidents = async () => {
+      const response = await world.t.query(`{ region(code: "${DISTRICT}") { statistics(from: "2023-01", to: "2023-01") { residents } } }`, {}, COMMAND);
+      expect(response.errors).toBeUndefined();
+      return response.data.region.statistics[0].residents as number;
+    };
+    const before = await districtResidents();
+    expect(before).toBe(await residentsOf(world, `left(a.division_code, 6) = '${DISTRICT}'`));
+    // The police registrations of one grid's residents go from the source.
+    const { rows: gone } = await sql<{ record_id: string }>`
+      select c.record_id from crosswalk c join standard_address a on a.code = c.address_code
+      where c.source = 'police' and c.source_table = 'T_RK_RKXX' and not c.deleted
+        and a.grid_code = (select grid_code from standard_address where grid_code is not null and left(division_code, 6) = ${DISTRICT} order by grid_code limit 1)`.execute(world.hub.db);
+    expect(gone.length).toBeGreaterThan(0);
+    await sql`delete from "T_RK_RKXX" where "RYBH" in (${sql.join(gone.map((g) => g.record_id))})`.execute(police.db);
+    await syncSource(world.hub.db, police, new AddressResolver(world.hub.db));
+    const after = await districtResidents();
+    expect(after).toBe(await residentsOf(world, `left(a.division_code, 6) = '${DISTRICT}'`));
+    expect(after).toBeLessThan(before);
+  });
+});

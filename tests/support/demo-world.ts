@@ -11,7 +11,7 @@ import { importRegistry } from '../../src/registry/registry-import.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { syncSource } from '../../src/sync/sync-source.js';
 import { openTestDatabase, serverUrl } from './test-database.js';
-import { hubOn, sourceOn, type TestHub } from './test-hub.js';
+import { hubOn, searchSourceSchemas, sourceInSchema, sourceOn, type TestHub } from './test-hub.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 /** The demo registry, the five sources filled with demo data and synced, and the real server over them. */
@@ -122,7 +122,7 @@ export async function openDemoDatabases(spec: DemoDatabasesSpec = {}): Promise<D
     } else {
       hub = (await openDemoDatabases()).hub;
     }
-    const sources = await Promise.all(connectors.map(async (connector) => sourceOn(connector, await openTestDatabase('gridgraph_test_source'))));
+    const sources = await openSources(hub, connectors, undefined);
     const reports = await generateDemoSources(hub.db, sources, { scale });
     if (synced) {
       const resolver = new AddressResolver(hub.db);
@@ -135,9 +135,14 @@ export async function openDemoDatabases(spec: DemoDatabasesSpec = {}): Promise<D
   async function save(built: DemoDatabases, image: ((name: string) => string) | undefined): Promise<any> {
     if (image === undefined) return built;
     const hubImage = image('hub');
+    if (serverUrl() === undefined) for (const source of built.sources) await source.close();
     await (built.hub as Awaited<ReturnType<typeof hubOn>>).saveAs(hubImage);
     const sourceImages: string[] = [];
     for (const source of built.sources) {
+      if (serverUrl() === undefined) {
+        await source.close(); // in the hub's image already
+        continue;
+      }
       sourceImages.push(image(source.connector.name));
       await (source as ReturnType<typeof sourceOn>).saveAs(sourceImages.at(-1)!);
     }
@@ -146,11 +151,24 @@ export async function openDemoDatabases(spec: DemoDatabasesSpec = {}): Promise<D
 
   async function copyOf(manifest: Manifest): Promise<DemoDatabases> {
     const hub = await hubOn(await openTestDatabase('gridgraph_test', manifest.hub));
-    const sources = await Promise.all(
-      connectors.map(async (connector, i) => sourceOn(connector, await openTestDatabase('gridgraph_test_source', manifest.sources[i]))),
-    );
+    const sources = await openSources(hub, connectors, manifest.sources);
     return { hub, sources, reports: new Map(manifest.reports) };
   }
+}
+
+/**
+ * The sources of a hub: on PGlite, schemas of the hub's own database (as on the
+ * embedded default); on a server, databases of their own, copies of `images`
+ * when given.
+ */
+async function openSources(hub: TestHub, connectors: readonly Connector[], images: readonly string[] | undefined): Promise<SourceDatabase[]> {
+  if (serverUrl() === undefined) {
+    const sources = [];
+    for (const connector of connectors) sources.push(await sourceInSchema(connector, hub));
+    if (connectors.length > 0) await searchSourceSchemas(hub, connectors);
+    return sources;
+  }
+  return Promise.all(connectors.map(async (connector, i) => sourceOn(connector, await openTestDatabase('gridgraph_test_source', images?.[i]))));
 }
 
 async function readManifest(file: string): Promise<Manifest | undefined> {

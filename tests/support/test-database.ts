@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
+import { PGLITE_OPTIONS, serveOnSocket } from '../../src/db/embedded-postgres.js';
 
 /**
  * One database of a test, copied from an image of a prepared one: PGlite in
@@ -33,24 +31,21 @@ export async function openTestDatabase(prefix: string, image?: string): Promise<
 
 /**
  * PGlite in memory, served on a Unix socket as src/db/embedded-postgres.ts serves
- * it (a private 0700 folder); here the test holds the PGlite itself, to dump it.
+ * it; here the test holds the PGlite itself, to dump it.
  */
 async function openPglite(image: string | undefined): Promise<TestDatabase> {
   const loadDataDir = image === undefined ? undefined : new Blob([await fs.readFile(image)]);
-  const db = await PGlite.create('memory://', loadDataDir ? { loadDataDir } : {});
-  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gridgraph-pg-'));
-  const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432'), maxConnections: 64 });
-  await server.start();
+  const db = await PGlite.create('memory://', loadDataDir ? { ...PGLITE_OPTIONS, loadDataDir } : PGLITE_OPTIONS);
+  const socket = await serveOnSocket(db);
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await server.stop();
+    await socket.stop();
     await db.close();
-    await fs.rm(socketDir, { recursive: true, force: true });
   };
   return {
-    url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}&port=5432`,
+    url: socket.url,
     async saveAs(file) {
       const tarball = await db.dumpDataDir('none');
       const partial = `${file}.${process.pid}.partial`;

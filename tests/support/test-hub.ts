@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { Connector } from '../../src/connectors/connector.js';
 import { createHubKysely, type HubDatabase, openHubDatabase } from '../../src/db/hub-database.js';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createThrowawayDatabase } from '../../src/db/throwaway-database.js';
 import { createSourceKysely, openSourceDatabase, SOURCE_POOL_SIZE, type SourceDatabase } from '../../src/sources/source-database.js';
+import { embeddedSourceSchema, SourceSchemaPlugin } from '../../src/sources/source-schema.js';
 import { serverUrl, type TestDatabase } from './test-database.js';
 
 /** A hub database for one test file, and its URL for child processes (the CLI). */
@@ -91,6 +93,30 @@ export function sourceOn(connector: Connector, database: TestDatabase): SourceDa
       await database.close();
     },
   };
+}
+
+/**
+ * A department source in the schema `source_<name>` of the hub's test database
+ * (PGlite), as the embedded default keeps its demo sources: one PGlite a test
+ * file instead of one per source. Closing it closes its pool only.
+ */
+export async function sourceInSchema(connector: Connector, hub: TestHub): Promise<SourceDatabase> {
+  const schema = embeddedSourceSchema(connector.name);
+  const pool = createSourceKysely(connector, hub.connectionUrl, EMBEDDED_POOL_SIZE);
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(pool);
+  const db = pool.withPlugin(new SourceSchemaPlugin(schema));
+  return { connector, db, connectionUrl: hub.connectionUrl, description: `embedded, schema ${schema}`, close: () => db.destroy() };
+}
+
+/**
+ * Puts the sources' schemas on the PGlite session's search path, after the
+ * hub's own, so that a test's plain SQL on a source table (`insert into
+ * "T_JQ_JQXX" …`), through the source's pool or one of its own, finds it. The
+ * sources' tables are named apart from each other and from the hub's.
+ */
+export async function searchSourceSchemas(hub: TestHub, connectors: readonly Connector[]): Promise<void> {
+  const schemas = connectors.map((connector) => sql.id(embeddedSourceSchema(connector.name)));
+  await sql`set search_path to public, ${sql.join(schemas)}`.execute(hub.db);
 }
 
 /** Which server the tests run against, for test names. */
