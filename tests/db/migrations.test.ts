@@ -15,7 +15,7 @@ describe(`migrations (${testDatabaseKind})`, () => {
   it('create the registry, crosswalk, audit and statistics tables on an empty database', async () => {
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by 1`.execute(hub.db);
-    expect(rows.map((r) => r.table_name)).toEqual(['audit_head', 'audit_log', 'crosswalk', 'crosswalk_link', 'event_change', 'event_fact', 'grid', 'hub_secret', 'region', 'registry_state', 'resident_fact', 'standard_address', 'sync_run', 'sync_table_issue', 'sync_watermark']);
+    expect(rows.map((r) => r.table_name)).toEqual(['area_residents', 'audit_head', 'audit_log', 'crosswalk', 'crosswalk_link', 'event_change', 'event_fact', 'grid', 'hub_secret', 'region', 'registry_state', 'resident_count_state', 'resident_fact', 'standard_address', 'sync_run', 'sync_table_issue', 'sync_watermark']);
   });
 
   it('are a no-op on a current database, and keep its data', async () => {
