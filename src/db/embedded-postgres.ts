@@ -2,8 +2,9 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createPglite } from './pglite-cluster.js';
 import { PGliteExchangeQueue } from './pglite-exchange-queue.js';
 
 /**
@@ -48,14 +49,6 @@ export const EMBEDDED_POOL_SIZE = 1;
 /** The embedded database of a data folder: the hub's, and on the demo default its sources' too, each in a schema. */
 export const EMBEDDED_DATABASE = 'hub';
 
-/**
- * PostgreSQL's default 128 MB of shared buffers is memory the process keeps once
- * touched; the embedded default holds a demo district (tens of MB), and a
- * district of a million people belongs on a PostgreSQL server (README,
- * § Operating). 32 MB keeps the first start's footprint about 90 MB smaller.
- */
-export const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
-
 /** pg finds a server's socket in a folder as `.s.PGSQL.<port>`: every embedded database has a folder of its own, so one port number serves. */
 const SOCKET_PORT = 5432;
 
@@ -71,7 +64,7 @@ const openInProcess = new Map<string, { database: Promise<EmbeddedPostgres>; use
  * the database lives in memory and dies with the process (tests).
  */
 export async function openEmbeddedPostgres(dataDir: string | undefined, name: string): Promise<EmbeddedPostgres> {
-  if (dataDir === undefined) return serve(await PGlite.create('memory://', PGLITE_OPTIONS), undefined);
+  if (dataDir === undefined) return serve(await createPglite('memory://'), undefined);
   const folder = path.resolve(dataDir, name);
   let shared = openInProcess.get(folder);
   if (shared === undefined) {
@@ -106,7 +99,7 @@ async function openOrJoin(dataDir: string, name: string): Promise<EmbeddedPostgr
     });
     if (handle !== undefined) {
       try {
-        const db = await PGlite.create(path.join(dataDir, name), PGLITE_OPTIONS);
+        const db = await createPglite(path.join(dataDir, name));
         return await serve(db, { handle, lockPath });
       } catch (error) {
         await handle.close();

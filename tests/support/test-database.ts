@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { PGLITE_OPTIONS, serveOnSocket } from '../../src/db/embedded-postgres.js';
+import { serveOnSocket } from '../../src/db/embedded-postgres.js';
+import { createPglite } from '../../src/db/pglite-cluster.js';
 
 /**
  * One database of a test, copied from an image of a prepared one: PGlite in
@@ -35,7 +35,7 @@ export async function openTestDatabase(prefix: string, image?: string): Promise<
  */
 async function openPglite(image: string | undefined): Promise<TestDatabase> {
   const loadDataDir = image === undefined ? undefined : new Blob([await fs.readFile(image)]);
-  const db = await PGlite.create('memory://', loadDataDir ? { ...PGLITE_OPTIONS, loadDataDir } : PGLITE_OPTIONS);
+  const db = await createPglite('memory://', loadDataDir ? { loadDataDir } : {});
   const socket = await serveOnSocket(db);
   let closed = false;
   const close = async () => {
