@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { CrosswalkLinkTable, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 import { upsertRowsUncounted, type UpsertTable } from '../db/upsert-rows.js';
@@ -54,8 +55,9 @@ let presentTables = 0;
  * source read waited for inside the transaction would wait for ever.
  */
 export async function markAbsentDeleted(db: Kysely<HubSchema>, source: string, table: string, present: AsyncIterable<readonly string[]>): Promise<number> {
-  // Named per call: the embedded database's one session is every connection's.
-  const presentRecord = sql.table(`present_record_${++presentTables}`);
+  // Named per call and process: on the embedded default one session is every
+  // connection's, a CLI's joining the server's included.
+  const presentRecord = sql.table(`present_record_${process.pid}_${++presentTables}_${randomBytes(4).toString('hex')}`);
   return db.connection().execute(async (connection) => {
     await sql`create temp table ${presentRecord} (record_id text)`.execute(connection);
     try {

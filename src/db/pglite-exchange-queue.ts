@@ -24,6 +24,8 @@ export class PGliteExchangeQueue {
   private running = false;
   /** The connection whose exchange or transaction is under way: only its messages run until it ends. */
   private current: number | undefined;
+  /** Connections gone while one of their messages ran: their turn is ended when it finishes. */
+  private readonly gone = new Set<number>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -45,6 +47,7 @@ export class PGliteExchangeQueue {
 
   /** A connection went away: its waiting messages are dropped. */
   clearQueueForHandler(handlerId: number): void {
+    this.gone.add(handlerId);
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       if (this.waiting[i].handlerId !== handlerId) continue;
       this.waiting.splice(i, 1)[0].reject(new Error('connection closed'));
@@ -57,12 +60,22 @@ export class PGliteExchangeQueue {
    * next connection starts from a clean session.
    */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    // A message of its still running: run() ends the turn when it finishes.
+    if (this.runningFor === handlerId) return;
+    this.gone.delete(handlerId);
     if (this.current !== handlerId) return;
+    await this.endTurn();
+    void this.run();
+  }
+
+  /** The message running now is this connection's. */
+  private runningFor: number | undefined;
+
+  private async endTurn(): Promise<void> {
     await this.db.runExclusive(() => this.db.execProtocolRaw(SYNC));
     // exec takes the same lock as runExclusive: outside it.
     if (this.db.isInTransaction()) await this.db.exec('rollback');
     this.current = undefined;
-    void this.run();
   }
 
   private async run(): Promise<void> {
@@ -75,6 +88,8 @@ export class PGliteExchangeQueue {
         if (index === -1 || this.waiting.length === 0) return;
         const [next] = this.waiting.splice(index, 1);
         let sent = 0;
+        this.runningFor = next.handlerId;
+        let failure: { error: unknown } | undefined;
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(next.message, {
@@ -85,11 +100,15 @@ export class PGliteExchangeQueue {
             }),
           );
         } catch (error) {
-          next.reject(error);
-          continue;
+          failure = { error };
+        } finally {
+          this.runningFor = undefined;
         }
-        this.current = endsExchange(next.message) && !this.db.isInTransaction() ? undefined : next.handlerId;
-        next.resolve(sent);
+        // After a failure the connection keeps its turn: whatever state the session is in is its to end.
+        this.current = failure === undefined && endsExchange(next.message) && !this.db.isInTransaction() ? undefined : next.handlerId;
+        if (this.gone.delete(next.handlerId) && this.current === next.handlerId) await this.endTurn();
+        if (failure === undefined) next.resolve(sent);
+        else next.reject(failure.error);
       }
     } finally {
       this.running = false;

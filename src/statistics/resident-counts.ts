@@ -10,12 +10,17 @@ import { AREA_COLUMN, type AreaLevel } from './statistics-area.js';
  * recounts only then. A request between a sync's writes and its recount sees
  * the counts of the sync before — at most one sync behind.
  *
- * Stale is cleared in the same transaction that recounts, with the state row
- * locked: a sync marking the counts stale meanwhile waits for that commit, and
- * its mark stays for the next recount.
+ * The recount first takes `resident_fact` in share mode: it waits for the syncs
+ * writing it to commit (a writer that found the counts stale already marked
+ * nothing, and its rows must be in this count) and keeps new writers out until
+ * it has cleared the mark and counted; their marks then stand for the next
+ * recount.
  */
 export async function recountResidentsIfStale(db: Kysely<HubSchema>): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    const { rows: state } = await sql<{ stale: boolean }>`select stale from resident_count_state`.execute(trx);
+    if (state[0]?.stale !== true) return false;
+    await sql`lock table resident_fact in share mode`.execute(trx);
     const { rows } = await sql`update resident_count_state set stale = false, counted_at = now() where stale returning 1 as recount`.execute(trx);
     if (rows.length === 0) return false;
     await sql`delete from area_residents`.execute(trx);
