@@ -1,7 +1,10 @@
 import { readConfig, type Config } from '../config/config.js';
-import { type HubDatabase, type HubTimeouts, openHubDatabase } from '../db/hub-database.js';
-import { loadDemoIfEmpty } from '../demo/load-demo.js';
+import type { HubDatabase, HubTimeouts } from '../db/hub-database.js';
 import { progressPrinter } from './progress.js';
+
+// The database and the demo are imported when a command runs, not when the CLI
+// starts: `--help` and commands that need no database start without PGlite, pg
+// and Kysely loaded.
 
 /**
  * Opens the configured hub database — DATABASE_URL, or the embedded database in
@@ -10,6 +13,8 @@ import { progressPrinter } from './progress.js';
  * fills an empty registry with the demo district, whichever command comes first.
  */
 export async function openConfiguredHub(config: Config, log: (line: string) => void, timeouts?: HubTimeouts): Promise<HubDatabase> {
+  const { openHubDatabase } = await import('../db/hub-database.js');
+  const { loadDemoIfEmpty } = await import('../demo/load-demo.js');
   const hub = await openHubDatabase(config, { timeouts });
   if (config.loadDemo) {
     const progress = progressPrinter();
