@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/csv-files.js';
+
+// A tiny run of each benchmark, so the harness cannot rot. Figures are not asserted: machines are noisy.
+// The benchmarks are split over files so that the runner's two workers share them.
+describe('npm run bench (smoke): dossier', () => {
+  it('dossier: checks gridgraph and the floor return the same data, prints both, writes its results file', () => {
+    const out = path.join(tempDir('gridgraph-bench-'), 'dossier.json');
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'dossier', '--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
+      { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^door plate\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×/m);
+    expect(run.stdout).toMatch(/^resident\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×/m);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results).toMatchObject({ bench: 'dossier', scale: 0.1, perList: 10 });
+    expect(results.dossiers.map((d: { dossier: string }) => d.dossier)).toEqual(['door plate', 'resident']);
+    for (const dossier of results.dossiers) {
+      expect(dossier.keys).toBeGreaterThan(0);
+      // A second of load is too short for figures at concurrency 16 on a busy machine: only the shape is checked there.
+      expect(dossier.results.c1.graph.rps).toBeGreaterThan(0);
+      expect(dossier.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number) });
+      expect(dossier.statementsPerRequest.floor.hub).toBe(1);
+    }
+  });
+});
