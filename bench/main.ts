@@ -30,8 +30,8 @@ program
   .action(async (options: { registryScale: string; texts: string; runs: string; out: string }) => {
     await runAddressBench({
       registryScale: positive(options.registryScale, '--registry-scale'),
-      texts: Math.round(positive(options.texts, '--texts')),
-      runs: Math.round(positive(options.runs, '--runs')),
+      texts: wholeNumber(options.texts, '--texts'),
+      runs: wholeNumber(options.runs, '--runs'),
       out: options.out,
     });
   });
@@ -47,9 +47,9 @@ program
   .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
     await runDossierBench({
       scale: positive(options.scale, '--scale'),
-      duration: Math.round(positive(options.duration, '--duration')),
-      runs: Math.round(positive(options.runs, '--runs')),
-      perList: Math.round(positive(options.perList, '--per-list')),
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
       out: options.out,
     });
   });
@@ -64,9 +64,9 @@ program
   .action(async (options: { scale: string; duration: string; runs: string; perList: string }) => {
     await runSyncInterferenceBench({
       scale: positive(options.scale, '--scale'),
-      duration: Math.round(positive(options.duration, '--duration')),
-      runs: Math.round(positive(options.runs, '--runs')),
-      perList: Math.round(positive(options.perList, '--per-list')),
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
     });
   });
 
@@ -81,7 +81,7 @@ program
     await runStatisticsBench({
       registryScale: positive(options.registryScale, '--registry-scale'),
       sourceScale: positive(options.sourceScale, '--source-scale'),
-      runs: Math.round(positive(options.runs, '--runs')),
+      runs: wholeNumber(options.runs, '--runs'),
       out: options.out,
     });
   });
@@ -99,9 +99,9 @@ program
     await runScaleBench({
       scales: options.scales.split(',').map((scale) => positive(scale, '--scales')),
       sourceScale: positive(options.sourceScale, '--source-scale'),
-      duration: Math.round(positive(options.duration, '--duration')),
-      runs: Math.round(positive(options.runs, '--runs')),
-      perList: Math.round(positive(options.perList, '--per-list')),
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
       out: options.out,
     });
   });
@@ -116,10 +116,10 @@ program
   .option('--out <file>', 'results file', 'bench-results/sync.json')
   .action(async (options: { scale: string; registryScale: string; parallel: string; runs: string; out: string }) => {
     await runSyncBench({
-      parallel: Math.round(positive(options.parallel, '--parallel')),
+      parallel: wholeNumber(options.parallel, '--parallel'),
       scale: positive(options.scale, '--scale'),
       registryScale: positive(options.registryScale, '--registry-scale'),
-      runs: Math.round(positive(options.runs, '--runs')),
+      runs: wholeNumber(options.runs, '--runs'),
       out: options.out,
     });
   });
@@ -136,10 +136,10 @@ program
   .action(async (options: { scale: string; duration: string; runs: string; perList: string; connections: string; out: string }) => {
     await runObservabilityBench({
       scale: positive(options.scale, '--scale'),
-      duration: Math.round(positive(options.duration, '--duration')),
-      runs: Math.round(positive(options.runs, '--runs')),
-      perList: Math.round(positive(options.perList, '--per-list')),
-      connections: Math.round(positive(options.connections, '--connections')),
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
+      connections: wholeNumber(options.connections, '--connections'),
       out: options.out,
     });
   });
@@ -158,7 +158,7 @@ program
       scale: positive(options.scale, '--scale'),
       calm: positive(options.calm, '--calm'),
       fault: positive(options.fault, '--fault'),
-      concurrency: Math.round(positive(options.concurrency, '--concurrency')),
+      concurrency: wholeNumber(options.concurrency, '--concurrency'),
       source: options.source,
       out: options.out,
     });
@@ -170,13 +170,18 @@ program
   .option('--runs <n>', 'runs; the median is reported', '3')
   .option('--out <file>', 'results file', 'bench-results/first-start.json')
   .action(async (options: { runs: string; out: string }) => {
-    await runFirstStartBench({ runs: Math.round(positive(options.runs, '--runs')), out: options.out });
+    await runFirstStartBench({ runs: wholeNumber(options.runs, '--runs'), out: options.out });
   });
 
 function positive(value: string, option: string): number {
   const number = Number(value);
   if (!(number > 0)) throw new Error(`${option} must be a positive number, got "${value}"`);
   return number;
+}
+
+/** A count (runs, seconds, connections): a positive number, rounded. */
+function wholeNumber(value: string, option: string): number {
+  return Math.round(positive(value, option));
 }
 
 await program.parseAsync(process.argv);

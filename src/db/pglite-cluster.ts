@@ -43,11 +43,13 @@ export function emptyClusterPath(): string {
 export async function createPglite(dataDir: string, extra: PGliteOptions = {}): Promise<PGlite> {
   const cluster = extra.loadDataDir === undefined && isNew(dataDir) ? readEmptyCluster() : undefined;
   if (cluster === undefined) return PGlite.create(dataDir, { ...SETTINGS, ...extra });
+  const folderExisted = dataDir !== 'memory://' && fs.existsSync(dataDir);
   try {
     return await PGlite.create(dataDir, { ...SETTINGS, ...extra, loadDataDir: cluster });
   } catch {
-    // A cache file that is not a cluster this PGlite can open: make the database as PGlite would.
-    if (dataDir !== 'memory://') fs.rmSync(dataDir, { recursive: true, force: true });
+    // A cache file that is not a cluster this PGlite can open: make the database as
+    // PGlite would, removing only what the failed unpacking made.
+    if (dataDir !== 'memory://' && !folderExisted) fs.rmSync(dataDir, { recursive: true, force: true });
     return PGlite.create(dataDir, { ...SETTINGS, ...extra });
   }
 }

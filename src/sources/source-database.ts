@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Connector } from '../connectors/connector.js';
 import { createKysely } from '../db/hub-database.js';
 import { EMBEDDED_DATABASE, EMBEDDED_POOL_SIZE, openEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { sourceUnavailable } from '../errors/database-unavailable.js';
-import { embeddedSourceSchema, SourceSchemaPlugin } from './source-schema.js';
+import { inSourceSchema } from './source-schema.js';
 
 /** A connection to one department's database. */
 export interface SourceDatabase {
@@ -55,20 +55,19 @@ export async function openSourceDatabase(
     return { connector, db, connectionUrl: url, description: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, close: () => db.destroy() };
   }
   const ownFolder = `source-${connector.name}`;
-  const legacy = !options.inMemory && fs.existsSync(path.join(config.dataDir, ownFolder));
-  const dataDir = options.inMemory ? undefined : config.dataDir;
-  const embedded = await openEmbeddedPostgres(dataDir, legacy || options.inMemory ? ownFolder : EMBEDDED_DATABASE);
-  const schema = legacy || options.inMemory ? undefined : embeddedSourceSchema(connector.name);
-  let db = createSourceKysely(connector, embedded.url, EMBEDDED_POOL_SIZE, options.timeoutMs);
-  if (schema !== undefined) {
+  // In memory (tests) and in a data folder made before, a source has a database of its own.
+  const ownDatabase = options.inMemory === true || fs.existsSync(path.join(config.dataDir, ownFolder));
+  const embedded = await openEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, ownDatabase ? ownFolder : EMBEDDED_DATABASE);
+  const pool = createSourceKysely(connector, embedded.url, EMBEDDED_POOL_SIZE, options.timeoutMs);
+  let db = pool;
+  let schema: string | undefined;
+  if (!ownDatabase) {
     try {
-      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      ({ db, schema } = await inSourceSchema(pool, connector.name));
     } catch (error) {
-      await db.destroy();
       await embedded.close();
       throw error;
     }
-    db = db.withPlugin(new SourceSchemaPlugin(schema));
   }
   return {
     connector,

@@ -1,4 +1,4 @@
-import { type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, RawNode, type RootOperationNode, TableNode, type UnknownRow, WithSchemaPlugin } from 'kysely';
+import { type Kysely, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, RawNode, type RootOperationNode, sql, TableNode, type UnknownRow, WithSchemaPlugin } from 'kysely';
 
 /**
  * Reads and writes a source's tables in its own schema (the demo sources on the
@@ -35,4 +35,20 @@ export class SourceSchemaPlugin implements KyselyPlugin {
 /** The schema of a demo source in the embedded database: `source_<name>`, a plain identifier. */
 export function embeddedSourceSchema(connectorName: string): string {
   return `source_${connectorName.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+}
+
+/**
+ * A source's pool narrowed to its schema on the embedded database: the schema
+ * made if new, every statement through the pool then qualified with it. The
+ * pool is destroyed (and the error thrown) when the schema cannot be made.
+ */
+export async function inSourceSchema(pool: Kysely<any>, connectorName: string): Promise<{ db: Kysely<any>; schema: string }> {
+  const schema = embeddedSourceSchema(connectorName);
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(pool);
+  } catch (error) {
+    await pool.destroy();
+    throw error;
+  }
+  return { db: pool.withPlugin(new SourceSchemaPlugin(schema)), schema };
 }

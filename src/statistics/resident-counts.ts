@@ -37,10 +37,13 @@ export async function recountResidentsIfStale(db: Kysely<HubSchema>): Promise<bo
   });
 }
 
-/** The residents of an area as last counted; a hub never counted yet is counted first. */
+/** The residents of an area as last counted (one statement); a hub never counted yet is counted first. */
 export async function readResidentCount(db: Kysely<HubSchema>, level: AreaLevel, code: string): Promise<number> {
-  const { rows: state } = await sql<{ counted: boolean }>`select counted_at is not null as counted from resident_count_state`.execute(db);
-  if (state[0]?.counted !== true) await recountResidentsIfStale(db);
-  const { rows } = await sql<{ residents: number }>`select residents from area_residents where level = ${level} and area_code = ${code}`.execute(db);
+  const read = () => sql<{ counted: boolean; residents: number | null }>`
+    select counted_at is not null as counted,
+      (select residents from area_residents where level = ${level} and area_code = ${code}) as residents
+    from resident_count_state`.execute(db);
+  let { rows } = await read();
+  if (rows[0]?.counted !== true && (await recountResidentsIfStale(db))) ({ rows } = await read());
   return rows[0]?.residents ?? 0;
 }

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Connector } from '../../src/connectors/connector.js';
 import { createHubKysely, type HubDatabase, openHubDatabase } from '../../src/db/hub-database.js';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createThrowawayDatabase } from '../../src/db/throwaway-database.js';
 import { createSourceKysely, openSourceDatabase, SOURCE_POOL_SIZE, type SourceDatabase } from '../../src/sources/source-database.js';
-import { embeddedSourceSchema, SourceSchemaPlugin } from '../../src/sources/source-schema.js';
+import { embeddedSourceSchema, inSourceSchema } from '../../src/sources/source-schema.js';
 import { serverUrl, type TestDatabase } from './test-database.js';
 
 /** A hub database for one test file, and its URL for child processes (the CLI). */
@@ -64,14 +64,7 @@ export async function hubOn(database: TestDatabase): Promise<TestHub & { saveAs(
     ownsEmbedded: !onServer,
     connectionUrl: database.url,
     url: onServer ? database.url : undefined,
-    async saveAs(image) {
-      await db.destroy();
-      await database.saveAs(image);
-    },
-    async close() {
-      await db.destroy();
-      await database.close();
-    },
+    ...poolOnCopy(db, database),
   };
 }
 
@@ -84,14 +77,7 @@ export function sourceOn(connector: Connector, database: TestDatabase): SourceDa
     db,
     connectionUrl: database.url,
     description: onServer ? 'postgres (test copy)' : `embedded source-${connector.name}`,
-    async saveAs(image) {
-      await db.destroy();
-      await database.saveAs(image);
-    },
-    async close() {
-      await db.destroy();
-      await database.close();
-    },
+    ...poolOnCopy(db, database),
   };
 }
 
@@ -101,10 +87,7 @@ export function sourceOn(connector: Connector, database: TestDatabase): SourceDa
  * file instead of one per source. Closing it closes its pool only.
  */
 export async function sourceInSchema(connector: Connector, hub: TestHub): Promise<SourceDatabase> {
-  const schema = embeddedSourceSchema(connector.name);
-  const pool = createSourceKysely(connector, hub.connectionUrl, EMBEDDED_POOL_SIZE);
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(pool);
-  const db = pool.withPlugin(new SourceSchemaPlugin(schema));
+  const { db, schema } = await inSourceSchema(createSourceKysely(connector, hub.connectionUrl, EMBEDDED_POOL_SIZE), connector.name);
   return { connector, db, connectionUrl: hub.connectionUrl, description: `embedded, schema ${schema}`, close: () => db.destroy() };
 }
 
@@ -117,6 +100,20 @@ export async function sourceInSchema(connector: Connector, hub: TestHub): Promis
 export async function searchSourceSchemas(hub: TestHub, connectors: readonly Connector[]): Promise<void> {
   const schemas = connectors.map((connector) => sql.id(embeddedSourceSchema(connector.name)));
   await sql`set search_path to public, ${sql.join(schemas)}`.execute(hub.db);
+}
+
+/** Closing or saving a test database closes the pool on it first. */
+function poolOnCopy(db: Kysely<any>, database: TestDatabase): { saveAs(image: string): Promise<void>; close(): Promise<void> } {
+  return {
+    async saveAs(image) {
+      await db.destroy();
+      await database.saveAs(image);
+    },
+    async close() {
+      await db.destroy();
+      await database.close();
+    },
+  };
 }
 
 /** Which server the tests run against, for test names. */
