@@ -1,6 +1,6 @@
 import { countStatements } from '../src/db/statement-counter.js';
 import { buildBenchWorld, type BenchWorld } from './bench-world.js';
-import { assertSameAnswers, type Dossier, DOOR_PLATE_DOSSIER, load, type Measured, medianOf, post, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
+import { assertSameAnswers, benchCaller, type Dossier, DOOR_PLATE_DOSSIER, load, type Measured, medianOf, post, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
 import { printTable, writeResults } from './report.js';
 
 export interface DossierBenchOptions {
@@ -32,16 +32,26 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
     for (const dossier of [DOOR_PLATE_DOSSIER, RESIDENT_DOSSIER]) measured.push(await measureDossier(world, dossier, options, log));
 
     console.log(`dossiers · ${world.kind} · scale ${options.scale} (${world.setup.residents} residents, ${world.setup.sourceRows} source rows) · ${options.perList} per list · ${options.duration}s × ${options.runs} runs (median)`);
-    const rows = [['dossier', 'concurrency', 'gridgraph p50', 'floor p50', 'p50 ratio', 'gridgraph p99', 'floor p99', 'gridgraph req/s', 'floor req/s', 'throughput ratio']];
+    console.log('honest floor: the same SQL, the same bearer token verified and the same audit records written before answering; bare floor: the SQL alone');
+    const ratio = (a: number, b: number) => `${(a / Math.max(b, 0.01)).toFixed(2)}×`;
+    const rows = [['dossier', 'concurrency', 'gridgraph p50', 'honest p50', 'ratio', 'bare p50', 'ratio', 'gridgraph req/s', 'honest req/s', 'ratio', 'bare req/s', 'ratio', 'gridgraph p99', 'honest p99']];
     for (const { dossier, results } of measured) {
-      for (const [name, { graph, floor: hand }] of Object.entries(results)) {
-        rows.push([dossier, name.slice(1), `${graph.p50} ms`, `${hand.p50} ms`, `${(graph.p50 / Math.max(hand.p50, 0.01)).toFixed(2)}×`, `${graph.p99} ms`, `${hand.p99} ms`,
-          graph.rps.toFixed(0), hand.rps.toFixed(0), `${(graph.rps / Math.max(hand.rps, 0.01)).toFixed(2)}×`]);
+      for (const [name, { graph, floor, bare }] of Object.entries(results)) {
+        rows.push([dossier, name.slice(1), `${graph.p50} ms`, `${floor.p50} ms`, ratio(graph.p50, floor.p50), `${bare.p50} ms`, ratio(graph.p50, bare.p50),
+          graph.rps.toFixed(0), floor.rps.toFixed(0), ratio(graph.rps, floor.rps), bare.rps.toFixed(0), ratio(graph.rps, bare.rps), `${graph.p99} ms`, `${floor.p99} ms`]);
       }
     }
     printTable(rows);
+    const cpu = [['dossier', 'concurrency', 'gridgraph CPU ms/req', 'honest CPU ms/req', 'ratio', 'bare CPU ms/req', 'ratio']];
+    for (const { dossier, results } of measured) {
+      for (const [name, { graph, floor, bare }] of Object.entries(results)) {
+        cpu.push([dossier, name.slice(1), graph.cpuMsPerRequest.toFixed(2), floor.cpuMsPerRequest.toFixed(2), ratio(graph.cpuMsPerRequest, floor.cpuMsPerRequest), bare.cpuMsPerRequest.toFixed(2), ratio(graph.cpuMsPerRequest, bare.cpuMsPerRequest)]);
+      }
+    }
+    console.log(`server CPU per request (this process's CPU time over the run ÷ requests; the load generator runs apart${world.kind.startsWith('PGlite') ? '; on PGlite the databases run in this process too' : ''}):`);
+    printTable(cpu);
     for (const { dossier, statementsPerRequest } of measured) {
-      console.log(`SQL statements per ${dossier} request: gridgraph ${JSON.stringify(statementsPerRequest.gridgraph)}, floor ${JSON.stringify(statementsPerRequest.floor)}`);
+      console.log(`SQL statements per ${dossier} request: gridgraph ${JSON.stringify(statementsPerRequest.gridgraph)}, honest floor ${JSON.stringify(statementsPerRequest.floor)}, bare floor ${JSON.stringify(statementsPerRequest.bare)}`);
     }
     console.log(`peak RSS of this process (server, floor and load generator${world.kind.startsWith('PGlite') ? ', and the PGlite databases' : ''}): ${Math.round(peakRss / 2 ** 20)} MB`);
     const file = writeResults(options.out, {
@@ -65,43 +75,52 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
 interface DossierResult {
   dossier: string;
   keys: number;
-  results: Record<string, { graph: Measured; floor: Measured }>;
-  statementsPerRequest: { gridgraph: Record<string, number>; floor: Record<string, number> };
+  results: Record<string, { graph: Measured; floor: Measured; bare: Measured }>;
+  statementsPerRequest: { gridgraph: Record<string, number>; floor: Record<string, number>; bare: Record<string, number> };
 }
 
 /** One dossier: same answers first, statements per request, then load at concurrency 1 and 16. */
 async function measureDossier(world: BenchWorld, dossier: Dossier, options: DossierBenchOptions, log: (line: string) => void): Promise<DossierResult> {
-  const graph = await startGraphTarget(world, dossier, options.perList);
-  const floor = await startFloorTarget(world, dossier, options.perList);
+  const caller = await benchCaller(world);
+  const graph = await startGraphTarget(world, dossier, options.perList, caller);
+  const floor = await startFloorTarget(world, dossier, options.perList, caller);
+  const bare = await startFloorTarget(world, dossier, options.perList);
   try {
     const keys = await dossier.keys(world.hub.db, 20);
-    await assertSameAnswers(graph, floor, keys);
+    await assertSameAnswers(graph, floor, keys, world.hub.db);
+    await assertSameAnswers(graph, bare, keys.slice(0, 1));
     const statements = await countWorldStatements(world, async () => {
       for (const key of keys) await post(graph, key);
     });
     const floorStatements = await countWorldStatements(world, async () => {
       for (const key of keys) await post(floor, key);
     });
+    const bareStatements = await countWorldStatements(world, async () => {
+      for (const key of keys) await post(bare, key);
+    });
     const results: DossierResult['results'] = {};
     for (const connections of [1, 16]) {
       const graphRuns: Measured[] = [];
       const floorRuns: Measured[] = [];
+      const bareRuns: Measured[] = [];
       for (let run = 0; run < options.runs; run++) {
         log(`${dossier.name}: concurrency ${connections}, run ${run + 1}/${options.runs} …`);
         graphRuns.push(await load(graph, keys, connections, options.duration));
         floorRuns.push(await load(floor, keys, connections, options.duration));
+        bareRuns.push(await load(bare, keys, connections, options.duration));
       }
-      results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns) };
+      results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns), bare: medianOf(bareRuns) };
     }
     return {
       dossier: dossier.name,
       keys: keys.length,
       results,
-      statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length) },
+      statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length), bare: perRequest(bareStatements, keys.length) },
     };
   } finally {
     await graph.close();
     await floor.close();
+    await bare.close();
   }
 }
 

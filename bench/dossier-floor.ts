@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { HubSchema } from '../src/db/hub-schema.js';
+import type { SensitiveRead } from '../src/access/audit-collector.js';
 import type { SourceDatabase } from '../src/sources/source-database.js';
-import { byPrecedence, code, eventOf, fetchRows, type FloorRecord, isoDate, organizationName, personName, recordOf } from './floor-tables.js';
+import { auditRead, byPrecedence, code, eventOf, fetchRows, type FloorRecord, isoDate, organizationName, personName, recordOf } from './floor-tables.js';
 
 /**
  * The hand-written floor of the door-plate dossier: the same screen fetched
@@ -83,4 +84,24 @@ export async function floorDossier(hub: Kysely<HubSchema>, sources: ReadonlyMap<
       },
     },
   };
+}
+
+interface DossierResident {
+  idNumber: string;
+  name: string | null;
+  policeRegistration: { phone: string | null } | null;
+  welfare: { assistanceType: string | null }[];
+}
+
+/** What a door plate's dossier shows unmasked at L3/L4, by the classification of schema/ and the connectors' SDL: each resident's ID number, name, police phone, welfare records (L3 as a facet) and their type. */
+export function dossierAuditReads(answer: unknown): SensitiveRead[] {
+  const residents = (answer as { data: { doorPlate: { address: { residents: { nodes: DossierResident[] } } } | null } }).data.doorPlate?.address.residents.nodes ?? [];
+  return residents.map((person) =>
+    auditRead('PERSON', person.idNumber, {
+      'Person.idNumber': person.idNumber,
+      'Person.name': person.name,
+      'PoliceRegistration.phone': person.policeRegistration?.phone,
+      'Person.welfare': person.welfare.length > 0 ? person.welfare : null,
+      'WelfareRecord.assistanceType': person.welfare.find((w) => w.assistanceType !== null)?.assistanceType,
+    }));
 }

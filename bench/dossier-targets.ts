@@ -3,30 +3,39 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { type Kysely, sql } from 'kysely';
 import { connectors } from '../connectors/index.js';
 import type { Role } from '../src/access/roles.js';
+import type { SensitiveRead } from '../src/access/audit-collector.js';
 import { loadDevRealm } from '../src/auth/dev-realm.js';
 import { mintToken } from '../src/auth/mint-token.js';
-import { keycloakVerifier } from '../src/auth/token-verifier.js';
+import { type KeycloakSettings, keycloakVerifier } from '../src/auth/token-verifier.js';
+import { writeAuditFor } from '../src/audit/audit-writer.js';
 import { startServer } from '../src/server/http-server.js';
 import type { BenchWorld } from './bench-world.js';
 import type { HubSchema } from '../src/db/hub-schema.js';
 import type { SourceDatabase } from '../src/sources/source-database.js';
-import { DOSSIER_QUERY, floorDossier } from './dossier-floor.js';
+import { DOSSIER_QUERY, dossierAuditReads, floorDossier } from './dossier-floor.js';
 import { busiestPlates, busiestResidents } from './dossier-keys.js';
 import { median } from './report.js';
-import { floorResident, RESIDENT_QUERY } from './resident-floor.js';
+import type { LoadJob, LoadResult } from './load-generator.js';
+import { floorResident, RESIDENT_QUERY, residentAuditReads } from './resident-floor.js';
 
 /** A screen both gridgraph and a hand-written floor answer: its query, its floor, and which keys to ask for. */
 export interface Dossier {
   readonly name: string;
   readonly query: string;
+  /** The query's operation name, as the audit records it. */
+  readonly operationName: string;
   variables(key: string, perList: number): Record<string, unknown>;
   floor(hub: Kysely<HubSchema>, sources: ReadonlyMap<string, SourceDatabase>, key: string, perList: number): Promise<unknown>;
+  /** What the answer carries that the audit must record (unmasked L3/L4 by entity), read off the floor's JSON by a literal list of fields. */
+  auditReads(answer: unknown): SensitiveRead[];
   /** The keys with the most behind them: the dossiers worth measuring. */
   keys(hub: Kysely<HubSchema>, count: number): Promise<string[]>;
 }
@@ -34,16 +43,20 @@ export interface Dossier {
 export const DOOR_PLATE_DOSSIER: Dossier = {
   name: 'door plate',
   query: DOSSIER_QUERY,
+  operationName: 'Dossier',
   variables: (plate, n) => ({ plate, n }),
   floor: floorDossier,
+  auditReads: dossierAuditReads,
   keys: busiestPlates,
 };
 
 export const RESIDENT_DOSSIER: Dossier = {
   name: 'resident',
   query: RESIDENT_QUERY,
+  operationName: 'Resident',
   variables: (id, n) => ({ id, n }),
   floor: floorResident,
+  auditReads: residentAuditReads,
   keys: busiestResidents,
 };
 
@@ -59,35 +72,69 @@ export interface Measured {
   p50: number;
   p99: number;
   rps: number;
+  /** The server's CPU time (user + system) over the run ÷ the requests it answered; the load generator runs in a process of its own. */
+  cpuMsPerRequest: number;
 }
 
 const DEPARTMENT_ROLES: Role[] = ['dept-police', 'dept-civil-affairs', 'dept-governance', 'dept-city-management', 'dept-market-regulation'];
 
 /**
- * gridgraph as users run it: a bearer token verified by keycloak-connect, a
- * stated purpose, and the audit records that follow. Every department's role,
- * so every field is shown in full and the floor's JSON compares as it is.
+ * Who calls in the bench: one development realm and one bearer token — every
+ * department's role, the whole registry's districts and a purpose, so every
+ * field is shown in full and the floor's JSON compares as it is.
  */
-export async function startGraphTarget(world: BenchWorld, dossier: Dossier, perList: number): Promise<DossierTarget> {
+export interface BenchCaller {
+  /** The realm's settings, as gridgraph is given them (verified tokens reused for a while). */
+  readonly settings: KeycloakSettings;
+  readonly headers: Record<string, string>;
+}
+
+export async function benchCaller(world: BenchWorld): Promise<BenchCaller> {
   const realm = loadDevRealm(fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-bench-realm-')));
-  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1', verifier: keycloakVerifier(realm.settings) });
   const token = await mintToken(realm, { roles: DEPARTMENT_ROLES, districts: await districtsOf(world.hub.db), ttlSeconds: 86_400, subject: 'bench' });
   return {
-    url: server.url,
+    settings: realm.settings,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-access-purpose': 'benchmark' },
+  };
+}
+
+/** gridgraph as users run it: the caller's token verified by keycloak-connect, its purpose, and the audit records that follow. */
+export async function startGraphTarget(world: BenchWorld, dossier: Dossier, perList: number, caller?: BenchCaller): Promise<DossierTarget> {
+  const { settings, headers } = caller ?? (await benchCaller(world));
+  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1', verifier: keycloakVerifier(settings) });
+  return {
+    url: server.url,
+    headers,
     body: (key) => JSON.stringify({ query: dossier.query, variables: dossier.variables(key, perList) }),
     close: () => server.close(),
   };
 }
 
-/** The floor on the same HTTP stack: Express, JSON in and out. */
-export async function startFloorTarget(world: BenchWorld, dossier: Dossier, perList: number): Promise<DossierTarget> {
+/**
+ * The floor on the same HTTP stack: Express, JSON in and out. Given a caller,
+ * the honest floor (docs/design.md §7): it verifies the caller's bearer token
+ * as gridgraph does (keycloak-connect), on every request, and writes the same
+ * audit records through the same audit writer before answering. Without one,
+ * the bare floor: the SQL and nothing else.
+ */
+export async function startFloorTarget(world: BenchWorld, dossier: Dossier, perList: number, caller?: BenchCaller): Promise<DossierTarget> {
   const app = express();
   const sources = new Map(world.sources.map((s) => [s.connector.name, s]));
+  const verifier = caller === undefined ? undefined : keycloakVerifier({ ...caller.settings, verifiedTokenSeconds: 0 });
   let closing = false;
   app.post('/floor', express.json(), async (req, res) => {
     try {
-      res.json(await dossier.floor(world.hub.db, sources, String(req.body.key), Number(req.body.n ?? perList)));
+      let audit: ((answer: unknown) => Promise<unknown>) | undefined;
+      if (verifier !== undefined) {
+        const claims = await verifier.verify(String(req.get('authorization')).replace(/^Bearer /, '')).catch(() => null);
+        if (claims === null) return void res.status(401).json({ errors: [{ message: 'unauthenticated' }] });
+        const viewer = { subject: String(claims.sub), name: claims.preferred_username, roles: (claims.realm_access?.roles ?? []) as Role[], purpose: req.get('x-access-purpose') };
+        const request = { viewer, requestId: req.get('x-request-id') ?? randomUUID(), clientAddress: req.ip };
+        audit = (answer) => writeAuditFor(world.hub.db, request, dossier.auditReads(answer), { operation: {}, operationName: dossier.operationName, document: dossier.query });
+      }
+      const answer = await dossier.floor(world.hub.db, sources, String(req.body.key), Number(req.body.n ?? perList));
+      await audit?.(answer);
+      res.json(answer);
     } catch (error) {
       // Requests still in flight when the load generator stops fail as the databases close: not worth a word.
       if (!closing) console.error('floor:', error);
@@ -99,7 +146,7 @@ export async function startFloorTarget(world: BenchWorld, dossier: Dossier, perL
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/floor`,
-    headers: { 'content-type': 'application/json' },
+    headers: caller?.headers ?? { 'content-type': 'application/json' },
     body: (key) => JSON.stringify({ key, n: perList }),
     close: () =>
       new Promise((resolve) => {
@@ -121,31 +168,73 @@ export async function post(target: DossierTarget, key: string): Promise<unknown>
   return response.json();
 }
 
-/** Fair comparison first: both must return the same data. */
-export async function assertSameAnswers(graph: DossierTarget, floor: DossierTarget, keys: readonly string[]): Promise<void> {
+/**
+ * Fair comparison first: both must return the same data — and, where both
+ * audit, write the same audit records (entity, key and fields; one target at
+ * a time, so each one's records are told apart by their place in the chain).
+ */
+export async function assertSameAnswers(graph: DossierTarget, floor: DossierTarget, keys: readonly string[], hub?: Kysely<HubSchema>): Promise<void> {
   for (const key of keys) {
-    const [fromGraph, fromFloor] = await Promise.all([post(graph, key), post(floor, key)]);
+    const [fromGraph, graphAudit] = await auditedPost(graph, key, hub);
+    const [fromFloor, floorAudit] = await auditedPost(floor, key, hub);
     if (!isDeepStrictEqual(fromGraph, fromFloor)) {
       throw new Error(`gridgraph and the floor disagree on ${key}:\n${JSON.stringify(fromGraph).slice(0, 600)}\n${JSON.stringify(fromFloor).slice(0, 600)}`);
+    }
+    if (!isDeepStrictEqual(graphAudit, floorAudit)) {
+      throw new Error(`gridgraph and the floor audit ${key} differently:\n${JSON.stringify(graphAudit).slice(0, 600)}\n${JSON.stringify(floorAudit).slice(0, 600)}`);
     }
   }
 }
 
-/** Load at a concurrency for a duration, cycling through the keys. */
+/** One request's answer and the audit records it appended (entity, key, fields), in a stable order. */
+async function auditedPost(target: DossierTarget, key: string, hub?: Kysely<HubSchema>): Promise<[unknown, string[]]> {
+  if (hub === undefined) return [await post(target, key), []];
+  const before = await chainLength(hub);
+  const answer = await post(target, key);
+  const { rows } = await sql<{ entity_type: string; entity_key: string | null; fields: string[] }>`
+    select entity_type, entity_key, fields from audit_log where sequence > ${before}`.execute(hub);
+  return [answer, rows.map((row) => `${row.entity_type} ${row.entity_key} ${[...row.fields].sort().join(',')}`).sort()];
+}
+
+async function chainLength(hub: Kysely<HubSchema>): Promise<string> {
+  const { rows } = await sql<{ sequence: string }>`select coalesce(max(sequence), 0)::text as sequence from audit_log`.execute(hub);
+  return rows[0].sequence;
+}
+
+/**
+ * Load at a concurrency for a duration, cycling through the keys. The load
+ * generator is a process of its own (bench/load-generator.ts), so this
+ * process's CPU time over the run is the server's: with the databases on a
+ * server (BENCH_DATABASE_URL), the target's own CPU per request.
+ */
 export async function load(target: DossierTarget, keys: readonly string[], connections: number, duration: number): Promise<Measured> {
-  let i = 0;
-  const result = await autocannon({
-    url: target.url,
-    connections,
-    duration,
-    method: 'POST',
-    headers: target.headers,
-    requests: [{ setupRequest: (request) => ({ ...request, body: target.body(keys[i++ % keys.length]) }) }],
-  });
+  const job: LoadJob = { url: target.url, headers: target.headers, bodies: keys.map((key) => target.body(key)), connections, duration };
+  const cpuBefore = process.cpuUsage();
+  const result = await runLoadGenerator(job);
+  const cpu = process.cpuUsage(cpuBefore);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+  return { p50: result.p50, p99: result.p99, rps: result.rps, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(result.requests, 1) };
+}
+
+const LOAD_GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+function runLoadGenerator(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, LOAD_GENERATOR], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`the load generator exited with ${code}`))));
+    child.stdin.end(JSON.stringify(job));
+  });
 }
 
 export function medianOf(runs: Measured[]): Measured {
-  return { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) };
+  return {
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    rps: median(runs.map((r) => r.rps)),
+    cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+  };
 }

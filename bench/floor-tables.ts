@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { connectors } from '../connectors/index.js';
+import type { SensitiveRead } from '../src/access/audit-collector.js';
 import type { SourceDatabase } from '../src/sources/source-database.js';
 
 /**
@@ -24,6 +25,14 @@ export const iso = (value: string | null) =>
     ? null
     : `${/^\d{14}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}` : value.replace(' ', 'T')}+08:00`;
 export const isoDate = (value: string | null) => (value === null ? null : `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`);
+
+/**
+ * One entity's audit read as the floors write it: the fields of a literal list
+ * whose value the answer carries (a field that came back null was not read).
+ */
+export function auditRead(entityType: string, entityKey: string, fields: Record<string, unknown>): SensitiveRead {
+  return { entityType, entityKey, fields: new Set(Object.keys(fields).filter((field) => fields[field] !== null && fields[field] !== undefined)) };
+}
 
 /** Per source table: its id column and the columns the screens need. */
 const TABLES: Record<string, { id: string; columns: string[] }> = {

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { HubSchema } from '../src/db/hub-schema.js';
+import type { SensitiveRead } from '../src/access/audit-collector.js';
 import type { SourceDatabase } from '../src/sources/source-database.js';
-import { byPrecedence, code, eventOf, fetchRows, type FloorRecord, organizationName, personName, recordOf } from './floor-tables.js';
+import { auditRead, byPrecedence, code, eventOf, fetchRows, type FloorRecord, organizationName, personName, recordOf } from './floor-tables.js';
 
 /**
  * The hand-written floor of a resident's dossier: who they are, where they
@@ -109,4 +110,37 @@ export async function floorResident(hub: Kysely<HubSchema>, sources: ReadonlyMap
       },
     },
   };
+}
+
+interface ResidentAnswer {
+  idNumber: string;
+  name: string | null;
+  birthDate: string;
+  policeRegistration: { phone: string | null } | null;
+  welfare: { assistanceType: string | null }[];
+  keyPerson: { category: string | null } | null;
+  specialPopulation: { category: string | null } | null;
+  conflicts: { field: string; values: { value: string }[] }[];
+}
+
+/** What a resident's dossier shows unmasked at L3/L4, by the classification of schema/ and the connectors' SDL. */
+export function residentAuditReads(answer: unknown): SensitiveRead[] {
+  const person = (answer as { data: { person: ResidentAnswer | null } }).data.person;
+  if (person === null) return [];
+  return [
+    auditRead('PERSON', person.idNumber, {
+      'Person.idNumber': person.idNumber,
+      'Person.name': person.name,
+      'Person.birthDate': person.birthDate,
+      'PoliceRegistration.phone': person.policeRegistration?.phone,
+      'Person.welfare': person.welfare.length > 0 ? person.welfare : null,
+      'WelfareRecord.assistanceType': person.welfare.find((w) => w.assistanceType !== null)?.assistanceType,
+      'Person.keyPerson': person.keyPerson,
+      'KeyPersonRecord.category': person.keyPerson?.category,
+      'Person.specialPopulation': person.specialPopulation,
+      'SpecialPopulationRecord.category': person.specialPopulation?.category,
+      // A conflict's values are read as the field they are values of (`@valueOfField`).
+      ...Object.fromEntries(person.conflicts.map((conflict) => [`Person.${conflict.field}`, conflict.values])),
+    }),
+  ];
 }

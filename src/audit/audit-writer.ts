@@ -15,7 +15,8 @@ export interface OperationFacts {
 
 /** Who asked, from where, in which request: what every audit record of a response names. */
 export interface AuditedRequest {
-  readonly viewer: Viewer;
+  /** What a record names of the viewer; its area is not recorded. */
+  readonly viewer: Pick<Viewer, 'subject' | 'name' | 'roles' | 'purpose'>;
   readonly requestId: string;
   readonly clientAddress?: string;
 }

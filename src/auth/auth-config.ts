@@ -6,15 +6,15 @@ import { keycloakVerifier, type TokenVerifier } from './token-verifier.js';
 /** The token verifier the configuration asks for, and a line saying which it is. */
 export function configuredVerifier(config: Config): { verifier: TokenVerifier; description: string; devRealm?: DevRealm } {
   if (config.keycloak !== undefined) {
-    const { url, realm, clientId } = config.keycloak;
+    const { url, realm, clientId, keySetCheckSeconds } = config.keycloak;
     return {
-      verifier: keycloakVerifier({ authServerUrl: url, realm, clientId }),
+      verifier: keycloakVerifier({ authServerUrl: url, realm, clientId, keySetCheckSeconds, verifiedTokenSeconds: config.tokenReuseSeconds }),
       description: `Keycloak realm ${realm} at ${url} (client ${clientId}; keys from its certificate endpoint)`,
     };
   }
   const devRealm = loadDevRealm(config.dataDir);
   return {
-    verifier: devRealmVerifier(devRealm),
+    verifier: devRealmVerifier(devRealm, config.tokenReuseSeconds),
     description: 'development realm (key pair in the data folder; mint tokens with `gridgraph token --role …`)',
     devRealm,
   };
@@ -29,8 +29,8 @@ export function configuredVerifier(config: Config): { verifier: TokenVerifier; d
  * The folder's path is not told (a caller learns nothing of the machine), and
  * the text is ASCII: it goes out in the WWW-Authenticate header.
  */
-export function devRealmVerifier(devRealm: DevRealm): TokenVerifier {
-  const verifier = keycloakVerifier(devRealm.settings);
+export function devRealmVerifier(devRealm: DevRealm, tokenReuseSeconds?: number): TokenVerifier {
+  const verifier = keycloakVerifier({ ...devRealm.settings, verifiedTokenSeconds: tokenReuseSeconds });
   return {
     async verify(token) {
       try {

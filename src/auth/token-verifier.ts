@@ -1,6 +1,8 @@
 import Keycloak from 'keycloak-connect';
 import type { TokenClaims } from '../access/viewer.js';
+import { type KeycloakRotation, RealmKeySet } from './realm-key-set.js';
 import { checkTokenEnvelope } from './token-checks.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Where tokens come from: a Keycloak realm (production) or the development realm. */
 export interface KeycloakSettings {
@@ -15,7 +17,15 @@ export interface KeycloakSettings {
   readonly realmKeyId?: string;
   /** Seconds between two fetches of the certificate endpoint. @default 10 */
   readonly minTimeBetweenJwksRequests?: number;
+  /** Without `realmPublicKey`: seconds between two readings of the realm's key set, the longest a withdrawn key still verifies. @default 60 */
+  readonly keySetCheckSeconds?: number;
+  /** Seconds a verified token is reused without checking its signature again (never past its `exp`); 0 checks every request. @default 30 */
+  readonly verifiedTokenSeconds?: number;
 }
+
+/** See `KeycloakSettings.keySetCheckSeconds` and `verifiedTokenSeconds`. */
+export const DEFAULT_KEY_SET_CHECK_SECONDS = 60;
+export const DEFAULT_VERIFIED_TOKEN_SECONDS = 30;
 
 /** Checks a bearer token and returns its claims, or rejects saying why. */
 export interface TokenVerifier {
@@ -30,6 +40,11 @@ export interface TokenVerifier {
  * rotation), expiry, `typ`, issuer and audience. We use its grant manager
  * directly rather than `keycloak.protect()`, which answers a bad token with
  * 403; gridgraph answers 401 (see authenticate.ts).
+ *
+ * A token that verified is reused for `verifiedTokenSeconds` (VerifiedTokens),
+ * never past its `exp`; with keys from the realm's endpoint, the key set is
+ * read again every `keySetCheckSeconds` (RealmKeySet) and a change forgets
+ * every reused token: a withdrawn key stops verifying within that interval.
  */
 export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
   const keycloak = new Keycloak(
@@ -46,11 +61,21 @@ export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
       ...(settings.minTimeBetweenJwksRequests ? { 'min-time-between-jwks-requests': settings.minTimeBetweenJwksRequests } : {}),
     } as never,
   );
+  const verified = new VerifiedTokens({ maxAgeSeconds: settings.verifiedTokenSeconds ?? DEFAULT_VERIFIED_TOKEN_SECONDS });
+  const keySet =
+    settings.realmPublicKey === undefined
+      ? new RealmKeySet((keycloak.grantManager as unknown as { rotation: KeycloakRotation }).rotation, settings.keySetCheckSeconds ?? DEFAULT_KEY_SET_CHECK_SECONDS, () => verified.clear())
+      : undefined;
   return {
     async verify(token) {
+      await keySet?.current();
+      const known = verified.get(token);
+      if (known !== undefined) return known;
       checkTokenEnvelope(token, { keyId: settings.realmPublicKey === undefined ? undefined : settings.realmKeyId });
       const grant = await keycloak.grantManager.createGrant({ access_token: token } as never);
-      return (grant.access_token as unknown as { content: TokenClaims }).content;
+      const { content } = grant.access_token as unknown as { content: TokenClaims & { exp: number } };
+      verified.remember(token, content, content.exp);
+      return content;
     },
   };
 }

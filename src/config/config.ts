@@ -59,7 +59,9 @@ export interface Config {
    * The production Keycloak realm: `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, all three or none.
    * None: the development realm, whose key pair lives in the data folder (`gridgraph token` mints its tokens).
    */
-  readonly keycloak: { readonly url: string; readonly realm: string; readonly clientId: string } | undefined;
+  readonly keycloak: { readonly url: string; readonly realm: string; readonly clientId: string; readonly keySetCheckSeconds: number } | undefined;
+  /** Seconds a verified bearer token is reused without checking its signature again (never past its `exp`); 0 checks every request. `TOKEN_REUSE_SECONDS`, default 30. */
+  readonly tokenReuseSeconds: number;
   /** How much one request may ask for: `GRAPHQL_MAX_DEPTH`, `_ALIASES`, `_TOKENS`, `_DIRECTIVES`, `_COST`, `_BATCH` (README § Limits). */
   readonly operationLimits: OperationLimits;
   /** Trusted-documents mode: the manifest of the only documents that may run. `GRAPHQL_TRUSTED_DOCUMENTS`, unset = any document. */
@@ -107,6 +109,7 @@ export function readConfig(env: Env = process.env): Config {
     requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 10_000, 1, 600_000),
     shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
     keycloak: readKeycloak(env),
+    tokenReuseSeconds: readInteger(env, 'TOKEN_REUSE_SECONDS', 30, 0, 3600),
     anonymousIntrospection: readBoolean(env, 'GRIDGRAPH_ANONYMOUS_INTROSPECTION', false),
     ...readRequestLimits(env),
     syncIntervalSeconds: readInteger(env, 'GRIDGRAPH_SYNC_INTERVAL', 60, 0, 86_400),
@@ -161,7 +164,7 @@ function readKeycloak(env: Env): Config['keycloak'] {
   } catch {
     throw new ConfigError('KEYCLOAK_URL', `expected the Keycloak server's http(s) URL, got "${url}"`);
   }
-  return { url: url!.replace(/\/+$/, ''), realm: realm!, clientId: clientId! };
+  return { url: url!.replace(/\/+$/, ''), realm: realm!, clientId: clientId!, keySetCheckSeconds: readInteger(env, 'KEYCLOAK_KEY_SET_CHECK_SECONDS', 60, 1, 86_400) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
