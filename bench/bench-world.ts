@@ -14,6 +14,8 @@ export interface BenchWorld {
   readonly sources: SourceDatabase[];
   /** Where the databases live, for the report. */
   readonly kind: string;
+  /** On a server (BENCH_DATABASE_URL): the hub's URL and each source's, by its connector's variable — what a `gridgraph serve` process of its own is given. */
+  readonly urls?: { readonly hub: string; readonly sources: Readonly<Record<string, string>> };
   /** Figures of the generation and the first full sync. */
   readonly setup: { addresses: number; residents: number; sourceRows: number; generateSeconds: number; syncSeconds: number; syncResults: TableSyncResult[] };
   close(): Promise<void>;
@@ -31,13 +33,16 @@ export async function buildBenchWorld(scale: number, log: (line: string) => void
     throwaway.push(database);
     return database.url;
   };
-  const hub = serverUrl
-    ? await openHubDatabase({ databaseUrl: await newUrl(), dataDir: '', poolSize: 10 })
+  const hubUrl = serverUrl ? await newUrl() : undefined;
+  const sourceUrls: Record<string, string> = {};
+  const hub = hubUrl
+    ? await openHubDatabase({ databaseUrl: hubUrl, dataDir: '', poolSize: 10 })
     : await openHubDatabase({ databaseUrl: undefined, dataDir: '', poolSize: 4 }, { inMemory: true });
   const sources: SourceDatabase[] = [];
   for (const connector of connectors) {
+    if (serverUrl) sourceUrls[connector.urlVariable] = await newUrl();
     sources.push(serverUrl
-      ? await openSourceDatabase(connector, { dataDir: '' }, { [connector.urlVariable]: await newUrl() })
+      ? await openSourceDatabase(connector, { dataDir: '' }, { [connector.urlVariable]: sourceUrls[connector.urlVariable] })
       : await openSourceDatabase(connector, { dataDir: '' }, {}, { inMemory: true }));
   }
   // The registry grows with the population when asked, so a door holds as many people at any scale.
@@ -63,6 +68,7 @@ export async function buildBenchWorld(scale: number, log: (line: string) => void
   return {
     hub,
     sources,
+    urls: hubUrl === undefined ? undefined : { hub: hubUrl, sources: sourceUrls },
     kind: serverUrl ? `PostgreSQL ${new URL(serverUrl).host} (hub and each source in its own database)` : 'PGlite (embedded, in memory)',
     setup: { addresses: registry.addresses.length, residents, sourceRows, generateSeconds, syncSeconds, syncResults },
     async close() {

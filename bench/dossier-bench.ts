@@ -1,10 +1,28 @@
 import { countStatements } from '../src/db/statement-counter.js';
 import { buildBenchWorld, type BenchWorld } from './bench-world.js';
-import { assertSameAnswers, benchCaller, type Dossier, DOOR_PLATE_DOSSIER, load, type Measured, medianOf, post, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
+import {
+  assertSameAnswers,
+  benchCaller,
+  type Dossier,
+  DOOR_PLATE_DOSSIER,
+  type DossierTarget,
+  load,
+  type Measured,
+  medianOf,
+  post,
+  RESIDENT_DOSSIER,
+  startFloorTarget,
+  startGraphTarget,
+  startServingProcessTarget,
+} from './dossier-targets.js';
 import { printTable, writeResults } from './report.js';
 
 export interface DossierBenchOptions {
   scale: number;
+  /** Demo scale of the registry: grows the addresses with the population (104 with scale 104 ≈ 1,000,000 persons at ~190 a door). */
+  registryScale: number;
+  /** gridgraph as a `gridgraph serve` process of its own (PostgreSQL only): its CPU and peak memory alone. */
+  servingProcess: boolean;
   /** Seconds of load per measurement. */
   duration: number;
   runs: number;
@@ -24,14 +42,14 @@ export interface DossierBenchOptions {
  */
 export async function runDossierBench(options: DossierBenchOptions): Promise<void> {
   const log = (line: string) => console.error(line);
-  const world = await buildBenchWorld(options.scale, log);
+  const world = await buildBenchWorld(options.scale, log, { registryScale: options.registryScale });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   try {
     const measured: DossierResult[] = [];
     for (const dossier of [DOOR_PLATE_DOSSIER, RESIDENT_DOSSIER]) measured.push(await measureDossier(world, dossier, options, log));
 
-    console.log(`dossiers · ${world.kind} · scale ${options.scale} (${world.setup.residents} residents, ${world.setup.sourceRows} source rows) · ${options.perList} per list · ${options.duration}s × ${options.runs} runs (median)`);
+    console.log(`dossiers · ${world.kind} · scale ${options.scale}, registry ${options.registryScale} (${world.setup.addresses} addresses, ${world.setup.residents} residents, ${world.setup.sourceRows} source rows) · ${options.perList} per list · ${options.duration}s × ${options.runs} runs (median)`);
     console.log('honest floor: the same SQL, the same bearer token verified and the same audit records written before answering; bare floor: the SQL alone');
     const ratio = (a: number, b: number) => `${(a / Math.max(b, 0.01)).toFixed(2)}×`;
     const rows = [['dossier', 'concurrency', 'gridgraph p50', 'honest p50', 'ratio', 'bare p50', 'ratio', 'gridgraph req/s', 'honest req/s', 'ratio', 'bare req/s', 'ratio', 'gridgraph p99', 'honest p99']];
@@ -48,16 +66,21 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
         cpu.push([dossier, name.slice(1), graph.cpuMsPerRequest.toFixed(2), floor.cpuMsPerRequest.toFixed(2), ratio(graph.cpuMsPerRequest, floor.cpuMsPerRequest), bare.cpuMsPerRequest.toFixed(2), ratio(graph.cpuMsPerRequest, bare.cpuMsPerRequest)]);
       }
     }
-    console.log(`server CPU per request (this process's CPU time over the run ÷ requests; the load generator runs apart${world.kind.startsWith('PGlite') ? '; on PGlite the databases run in this process too' : ''}):`);
+    console.log(`server CPU per request (the serving process's CPU time over the run ÷ requests — ${options.servingProcess ? "gridgraph's own process, read from /proc; the floors'" : 'all three'} this process; the load generator runs apart${world.kind.startsWith('PGlite') ? '; on PGlite the databases run in this process too' : ''}):`);
     printTable(cpu);
     for (const { dossier, statementsPerRequest } of measured) {
       console.log(`SQL statements per ${dossier} request: gridgraph ${JSON.stringify(statementsPerRequest.gridgraph)}, honest floor ${JSON.stringify(statementsPerRequest.floor)}, bare floor ${JSON.stringify(statementsPerRequest.bare)}`);
+    }
+    for (const { dossier, servingProcessPeakRssMB } of measured) {
+      if (servingProcessPeakRssMB !== undefined) console.log(`peak RSS of the gridgraph serve process (databases and load generator excluded) after the ${dossier} load: ${servingProcessPeakRssMB} MB (target: under 512 MB)`);
     }
     console.log(`peak RSS of this process (server, floor and load generator${world.kind.startsWith('PGlite') ? ', and the PGlite databases' : ''}): ${Math.round(peakRss / 2 ** 20)} MB`);
     const file = writeResults(options.out, {
       bench: 'dossier',
       database: world.kind,
       scale: options.scale,
+      registryScale: options.registryScale,
+      servingProcess: options.servingProcess,
       setup: { ...world.setup, syncResults: undefined },
       perList: options.perList,
       durationSeconds: options.duration,
@@ -76,22 +99,28 @@ interface DossierResult {
   dossier: string;
   keys: number;
   results: Record<string, { graph: Measured; floor: Measured; bare: Measured }>;
+  /** With `servingProcess`: the serving process's peak resident memory (VmHWM) after this dossier's load. */
+  servingProcessPeakRssMB?: number;
   statementsPerRequest: { gridgraph: Record<string, number>; floor: Record<string, number>; bare: Record<string, number> };
 }
 
 /** One dossier: same answers first, statements per request, then load at concurrency 1 and 16. */
 async function measureDossier(world: BenchWorld, dossier: Dossier, options: DossierBenchOptions, log: (line: string) => void): Promise<DossierResult> {
   const caller = await benchCaller(world);
-  const graph = await startGraphTarget(world, dossier, options.perList, caller);
+  const serving = options.servingProcess ? await startServingProcessTarget(world, dossier, options.perList) : undefined;
+  const graph: DossierTarget = serving ?? (await startGraphTarget(world, dossier, options.perList, caller));
   const floor = await startFloorTarget(world, dossier, options.perList, caller);
   const bare = await startFloorTarget(world, dossier, options.perList);
   try {
     const keys = await dossier.keys(world.hub.db, 20);
     await assertSameAnswers(graph, floor, keys, world.hub.db);
     await assertSameAnswers(graph, bare, keys.slice(0, 1));
-    const statements = await countWorldStatements(world, async () => {
-      for (const key of keys) await post(graph, key);
-    });
+    // A serving process of its own runs its statements on its own pools: counted in-process runs only.
+    const statements = serving
+      ? {}
+      : await countWorldStatements(world, async () => {
+          for (const key of keys) await post(graph, key);
+        });
     const floorStatements = await countWorldStatements(world, async () => {
       for (const key of keys) await post(floor, key);
     });
@@ -114,6 +143,7 @@ async function measureDossier(world: BenchWorld, dossier: Dossier, options: Doss
     return {
       dossier: dossier.name,
       keys: keys.length,
+      servingProcessPeakRssMB: serving?.peakRssMB(),
       results,
       statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length), bare: perRequest(bareStatements, keys.length) },
     };

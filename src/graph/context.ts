@@ -52,7 +52,7 @@ export interface GraphContext extends GraphServices, RequestOrigin {
 }
 
 export function createGraphContext(services: GraphServices, viewer: Viewer, origin: RequestOrigin): GraphContext {
-  const loaders = createLoaders(services.db, viewer.scope, services.sourceTimeoutMs);
+  const loaders = createLoaders(services.db, viewer.scope, services.sourceTimeoutMs, services.connectors.map((c) => c.name));
   return {
     ...services,
     ...origin,

@@ -26,7 +26,7 @@ function entityPage(
     async (after, limit) => {
       const fetched = await fetch(after, limit);
       total = fetched.total;
-      for (const { key, records } of fetched.entities) loaders.records(kind).prime(key, records.map((record) => ({ ...record, in_area: true })));
+      for (const { key, records } of fetched.entities) loaders.primeRecords(kind, key, records.map((record) => ({ ...record, in_area: true })));
       return fetched.entities.map((entity) => entityRef(kind, entity.key, entity.records, true));
     },
     () => (total === undefined ? count() : Promise.resolve(total)),

@@ -24,14 +24,13 @@ export function entityRef(kind: EntityKind, key: string, records: readonly Pick<
   return { kind, key, owner: ownerOf(kind, records), inArea };
 }
 
-/** An entity's live records, in precedence order: the order the connectors are installed in. */
-export async function recordsOf(entity: Pick<EntityRef, 'kind' | 'key'>, { loaders, connectors }: GraphContext): Promise<EntityRecord[]> {
-  const records = await loaders.records(entity.kind).load(entity.key);
-  return [...records].sort((a, b) => precedence(connectors, a) - precedence(connectors, b));
-}
-
-function precedence(connectors: readonly Connector[], record: CrosswalkRow): number {
-  return connectors.findIndex((c) => c.name === record.source);
+/**
+ * An entity's live records, in precedence order (the order the connectors are
+ * installed in): at once when this request already has them, which on a
+ * dossier is most of the time — no promise for each of an entity's fields.
+ */
+export function recordsOf(entity: Pick<EntityRef, 'kind' | 'key'>, { loaders }: GraphContext): readonly EntityRecord[] | Promise<readonly EntityRecord[]> {
+  return loaders.recordsKnown(entity.kind, entity.key) ?? loaders.records(entity.kind).load(entity.key);
 }
 
 /** Looks an entity up by key: null when no live record knows it. */
@@ -53,18 +52,21 @@ export async function facetsOf(entity: EntityRef, fields: readonly string[], con
 
 /** The same, keeping what the sources that answered gave, the first failure, and the records whose source failed. */
 async function settledFacetsOf(entity: EntityRef, fields: readonly string[], context: GraphContext) {
-  const records = await recordsOf(entity, context);
-  const settled = await Promise.allSettled(
-    records.map(async (record) => {
-      const source = context.sources.get(record.source);
-      const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
-      if (source === undefined || mapping === undefined || !fields.some((field) => field in mapping.facet.fields)) return null;
-      return context.loaders.facets(source, mapping).load(record.record_id);
-    }),
-  );
+  const records = context.loaders.recordsKnown(entity.kind, entity.key) ?? (await context.loaders.records(entity.kind).load(entity.key));
+  // Only the records whose table gives one of the fields are read; a promise each, nothing more (this runs for every shared field of every entity).
+  const read: EntityRecord[] = [];
+  const reads: Promise<Facet | null>[] = [];
+  for (const record of records) {
+    const source = context.sources.get(record.source);
+    const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
+    if (source === undefined || mapping === undefined || !fields.some((field) => field in mapping.facet.fields)) continue;
+    read.push(record);
+    reads.push(context.loaders.facets(source, mapping).load(record.record_id));
+  }
+  const settled = reads.length === 0 ? [] : await Promise.allSettled(reads);
   const facets = settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== null ? [result.value] : []));
   const unavailable = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason as unknown;
-  const unavailableRecords = records.filter((_, i) => settled[i].status === 'rejected');
+  const unavailableRecords = read.filter((_, i) => settled[i].status === 'rejected');
   return { facets, unavailable, unavailableRecords };
 }
 

@@ -21,8 +21,16 @@ export interface Loaders {
   gridByCode: DataLoader<string, GridRow | null>;
   addressByCode: DataLoader<string, StandardAddressRow | null>;
   addressByDoorPlate: DataLoader<string, StandardAddressRow | null>;
-  /** An entity's live source records, by kind and key. */
-  records(kind: EntityKind): DataLoader<string, EntityRecord[]>;
+  /** An entity's live source records, by kind and key, in precedence order (the order the connectors are installed in). */
+  records(kind: EntityKind): DataLoader<string, readonly EntityRecord[]>;
+  /**
+   * The same records once this request has loaded or primed them, without a
+   * promise: undefined before. A dossier's fields read an entity's records
+   * many times; most of them are known by then.
+   */
+  recordsKnown(kind: EntityKind, key: string): readonly EntityRecord[] | undefined;
+  /** Records a page brought with its entities: known from now on, not loaded again. */
+  primeRecords(kind: EntityKind, key: string, records: EntityRecord[]): void;
   /** Pages of the entities at an address, in the caller's area: the lists one address is asked for come in one statement. */
   entitiesAt: DataLoader<PageAtAddress, EntityPage, string>;
   /** Live links touching an entity, from its side or the other's. */
@@ -39,21 +47,38 @@ export interface PageAtAddress extends PageRequest {
   includeDescendants: boolean;
 }
 
-export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTimeoutMs = 3000): Loaders {
+/**
+ * `sourceOrder`: the installed connectors' names, in order — records of one
+ * entity are kept in that order of precedence.
+ */
+export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTimeoutMs = 3000, sourceOrder: readonly string[] = []): Loaders {
   // Every source's deadline in this request: SOURCE_TIMEOUT_MS from its start (see withinDeadline).
   const sourceDeadline = Date.now() + sourceTimeoutMs;
   const facetLoaders = new Map<string, DataLoader<string, Facet | null>>();
-  const recordLoaders = new Map<EntityKind, DataLoader<string, EntityRecord[]>>();
+  const recordLoaders = new Map<EntityKind, DataLoader<string, readonly EntityRecord[]>>();
+  const knownRecords = new Map<string, readonly EntityRecord[]>();
+  const inPrecedence = (kind: EntityKind, key: string, records: EntityRecord[]) => {
+    if (records.length > 1) records.sort((a, b) => sourceOrder.indexOf(a.source) - sourceOrder.indexOf(b.source));
+    knownRecords.set(`${kind}|${key}`, records);
+    return records;
+  };
   const linkLoaders = new Map<string, DataLoader<string, CrosswalkLinkRow[]>>();
   const facetWhereLoaders = new Map<string, DataLoader<string, Facet[]>>();
   return {
     records(kind) {
       let loader = recordLoaders.get(kind);
       if (loader === undefined) {
-        loader = new DataLoader(async (keys) => groupBy(keys, await findRecordsOfEntities(db, kind, keys, scope), (row) => row.entity_key!));
+        loader = new DataLoader(async (keys) => {
+          const groups = groupBy(keys, await findRecordsOfEntities(db, kind, keys, scope), (row) => row.entity_key!);
+          return groups.map((records, i) => inPrecedence(kind, keys[i], records));
+        });
         recordLoaders.set(kind, loader);
       }
       return loader;
+    },
+    recordsKnown: (kind, key) => knownRecords.get(`${kind}|${key}`),
+    primeRecords(kind, key, records) {
+      this.records(kind).prime(key, inPrecedence(kind, key, records));
     },
     links(side, kind) {
       let loader = linkLoaders.get(`${side}|${kind}`);

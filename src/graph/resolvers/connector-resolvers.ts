@@ -24,9 +24,8 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
       resolvers[type][mapping.facet.field] = async (entity, _, context) => {
         const source = context.sources.get(connector.name);
         if (source === undefined) return mapping.facet.many ? [] : null;
-        const records = (await context.loaders.records(entity.kind).load(entity.key)).filter(
-          (r) => r.source === connector.name && r.source_table === mapping.table,
-        );
+        const all = context.loaders.recordsKnown(entity.kind, entity.key) ?? (await context.loaders.records(entity.kind).load(entity.key));
+        const records = all.filter((r) => r.source === connector.name && r.source_table === mapping.table);
         const facets = await Promise.all(records.map((r) => context.loaders.facets(source, mapping).load(r.record_id)));
         const present = facets.filter((facet) => facet !== null).map((facet) => facetValue(facet, entity, connector.name));
         return mapping.facet.many ? present : (present[0] ?? null);
