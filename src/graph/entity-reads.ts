@@ -129,9 +129,17 @@ export async function linked(entity: EntityRef, side: 'from' | 'to', otherKind: 
     .map((link) => ({ role: link.role, entity: entityRef(otherKind, side === 'from' ? link.to_key : link.from_key, [link]), source: link.source }));
 }
 
-/** An object's GraphQL type: its first record's table mapping names it. */
-export async function objectTypeOf(object: EntityRef, context: GraphContext): Promise<string | null> {
-  const [record] = await recordsOf(object, context);
-  const connector = context.connectors.find((c) => c.name === record?.source);
-  return connector?.tables.find((t) => t.table === record.source_table)?.objectType ?? null;
+/**
+ * An object's GraphQL type: its first record's table mapping names it. At
+ * once when the request knows its records — always for the objects of a
+ * list, whose page brought them — since an abstract type's resolver that
+ * answers at once is what a compiled execution (graphql-jit) can use.
+ */
+export function objectTypeOf(object: EntityRef, context: GraphContext): string | null | Promise<string | null> {
+  const typeOf = ([record]: readonly EntityRecord[]) => {
+    const connector = context.connectors.find((c) => c.name === record?.source);
+    return connector?.tables.find((t) => t.table === record.source_table)?.objectType ?? null;
+  };
+  const records = recordsOf(object, context);
+  return 'then' in records ? records.then(typeOf) : typeOf(records);
 }

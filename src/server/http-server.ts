@@ -44,6 +44,7 @@ import { textInputPlugin } from './text-input-plugin.js';
 import { graphqlBody, notFound, transportErrorHandler } from './transport-errors.js';
 import { type TrustedDocuments, trustedDocumentsGate } from './trusted-documents.js';
 import { logServerError } from '../observability/logger.js';
+import { compiledExecution } from './compiled-execution.js';
 import { metrics } from '../observability/metrics.js';
 import { type MetricsServer, startMetricsServer } from '../observability/metrics-server.js';
 import { observabilityPlugin, observeRequests, requestContext } from '../observability/request-observer.js';
@@ -107,7 +108,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const schema = buildSchema(options.connectors ?? []);
   const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
-    schema,
+    // Operations run compiled (graphql-jit), not interpreted field by field: the dossier's CPU per request −10 to −24 % (README § Performance).
+    gateway: compiledExecution(schema),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,

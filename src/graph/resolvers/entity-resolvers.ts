@@ -94,7 +94,7 @@ export const entityResolvers: Resolvers = {
   PersonRole: { person: (role) => role.entity },
   OrganizationRole: { organization: (role) => role.entity },
   RegisteredObject: {
-    __resolveType: async (object, context) => (await objectTypeOf(object, context)) as never,
+    __resolveType: (object, context) => objectTypeOf(object, context) as never,
   },
   SourceRecord: {
     department: (record, _, { connectors }) => connectors.find((c) => c.name === record.source)?.department ?? record.source,
