@@ -56,6 +56,7 @@ export class AuditQueue {
               moved = true;
               this.headMoves += 1;
               if (retried) this.retries += 1;
+              metrics.auditHeadMoved(retried);
             },
           }),
         );
