@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
+import { runAuditWritersBench } from './audit-writers-bench.js';
 import { runDossierBench } from './dossier-bench.js';
 import { runObservabilityBench } from './observability-bench.js';
 import { configureLogger } from '../src/observability/logger.js';
@@ -175,6 +176,24 @@ program
   .option('--out <file>', 'results file', 'bench-results/first-start.json')
   .action(async (options: { runs: string; out: string }) => {
     await runFirstStartBench({ runs: wholeNumber(options.runs, '--runs'), out: options.out });
+  });
+
+program
+  .command('audit-writers')
+  .description('audit chain appends from four writers (four hub processes on one hub database) against one: records/s, retries, the chain verified after')
+  .option('--duration <s>', 'seconds of load per measurement', '10')
+  .option('--concurrency <n>', 'requests in flight per writer', '16')
+  .option('--records <n>', 'records per request', '5')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--out <file>', 'results file', 'bench-results/audit-writers.json')
+  .action(async (options: { duration: string; concurrency: string; records: string; runs: string; out: string }) => {
+    await runAuditWritersBench({
+      duration: wholeNumber(options.duration, '--duration'),
+      concurrency: wholeNumber(options.concurrency, '--concurrency'),
+      records: wholeNumber(options.records, '--records'),
+      runs: wholeNumber(options.runs, '--runs'),
+      out: options.out,
+    });
   });
 
 function positive(value: string, option: string): number {

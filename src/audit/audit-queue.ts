@@ -22,6 +22,12 @@ export class AuditQueue {
   private flushing = false;
   /** Where this process last left the chain: saves reading the head before each append. Forgotten after a failure. */
   private head: ChainHead | undefined;
+  /** Whether the last append found the head moved by another writer: the next goes straight to the head's lock. */
+  private contended = false;
+  /** Appends that found the head moved by another writer (another hub process on the database) since this queue's last. */
+  headMoves = 0;
+  /** Of those, the ones that had spent a statement on the old head first (the others were under the head's lock at once). */
+  retries = 0;
 
   constructor(private readonly db: Kysely<HubSchema>) {}
 
@@ -40,7 +46,21 @@ export class AuditQueue {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        this.head = await observeAuditCommit(batch.reduce((n, waiting) => n + waiting.entries.length, 0), () => appendAudit(this.db, batch.flatMap((waiting) => waiting.entries), this.head));
+        let moved = false;
+        const records = batch.flatMap((waiting) => waiting.entries);
+        this.head = await observeAuditCommit(records.length, () =>
+          appendAudit(this.db, records, {
+            knownHead: this.head,
+            lockFirst: this.contended,
+            onHeadMoved: (retried) => {
+              moved = true;
+              this.headMoves += 1;
+              if (retried) this.retries += 1;
+              metrics.auditHeadMoved(retried);
+            },
+          }),
+        );
+        this.contended = moved;
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         this.head = undefined;

@@ -1,4 +1,4 @@
-import { readConfig, type Config } from '../config/config.js';
+import { ConfigError, readConfig, type Config } from '../config/config.js';
 import type { HubDatabase, HubTimeouts } from '../db/hub-database.js';
 import { progressPrinter } from './progress.js';
 
@@ -12,10 +12,18 @@ import { progressPrinter } from './progress.js';
  * when `npm start` already owns the folder) — and, where GRIDGRAPH_DEMO is on,
  * fills an empty registry with the demo district, whichever command comes first.
  */
-export async function openConfiguredHub(config: Config, log: (line: string) => void, timeouts?: HubTimeouts): Promise<HubDatabase> {
+export async function openConfiguredHub(config: Config, log: (line: string) => void, timeouts?: HubTimeouts, options: { serving?: boolean } = {}): Promise<HubDatabase> {
   const { openHubDatabase } = await import('../db/hub-database.js');
   const { loadDemoIfEmpty } = await import('../demo/load-demo.js');
   const hub = await openHubDatabase(config, { timeouts });
+  if (options.serving && config.databaseUrl === undefined && !hub.ownsEmbedded) {
+    // A guest serving would lose its database when the owner exits, and its sync would not be kept apart from the owner's.
+    await hub.close();
+    throw new ConfigError(
+      'GRIDGRAPH_DATA_DIR',
+      `another gridgraph process already has the embedded database in ${config.dataDir} open; one process serves an embedded data folder — several hub processes need a PostgreSQL hub (DATABASE_URL)`,
+    );
+  }
   if (config.loadDemo) {
     const progress = progressPrinter();
     const loaded = await loadDemoIfEmpty(hub.db, { onProgress: progress.update }).finally(progress.done);

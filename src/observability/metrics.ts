@@ -67,6 +67,12 @@ const auditCommitDuration = new client.Histogram({
   buckets: DB_BUCKETS,
   registers: [metricsRegistry],
 });
+const auditHeadMoves = new client.Counter({
+  name: 'gridgraph_audit_head_moved_total',
+  help: "Audit appends that found the chain's head moved by another hub process; retried: whether a statement was spent on the old head first",
+  labelNames: ['retried'] as const,
+  registers: [metricsRegistry],
+});
 const auditQueueDepth = new client.Gauge({
   name: 'gridgraph_audit_queue_depth',
   help: 'Audit records waiting for or in a commit',
@@ -258,6 +264,11 @@ export const metrics = {
     auditCommits.inc({ outcome: ok ? 'ok' : 'failed' });
     auditCommitDuration.observe(seconds);
     if (ok) auditRecords.inc(records);
+  },
+  /** An audit append found the head moved by another writer; `retried`: after a statement spent on the old head. */
+  auditHeadMoved(retried: boolean): void {
+    if (!recording) return;
+    auditHeadMoves.inc({ retried: retried ? 'true' : 'false' });
   },
   /** A chunk of `rows` rows of a source table was read by the sync. */
   syncRowsRead(connector: string, table: string, rows: number): void {

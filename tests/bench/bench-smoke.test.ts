@@ -10,7 +10,7 @@ describe('npm run bench (smoke): address, sync', () => {
   it('lists its sub-commands', () => {
     const help = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    for (const command of ['address', 'dossier', 'scale', 'sync', 'first-start']) expect(help.stdout).toContain(command);
+    for (const command of ['address', 'dossier', 'scale', 'sync', 'first-start', 'audit-writers']) expect(help.stdout).toContain(command);
   });
 
   it('address: prints its table and writes its results file', () => {
@@ -41,5 +41,22 @@ describe('npm run bench (smoke): address, sync', () => {
     expect(results.runs).toHaveLength(2);
     expect(results.runs[0].rows).toBe(results.runs[1].rows);
     expect(results.rowsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('audit-writers: one writer and four append to one chain, verified after, every record stored', () => {
+    const out = path.join(tempDir('gridgraph-bench-'), 'audit-writers.json');
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'audit-writers', '--duration', '1', '--concurrency', '4', '--runs', '1', '--out', out],
+      { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^4\s+\d+\s+[\d.]+×/m);
+    expect(run.stdout).toMatch(/chain: intact, \d+ records verified; (\d+) stored for \1 appended \(none lost\)/);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results.summary.map((s: { writers: number }) => s.writers)).toEqual([1, 4]);
+    expect(results.summary.map((s: { failedAppends: number }) => s.failedAppends)).toEqual([0, 0]);
+    expect(results.stored).toBe(results.appended);
+    expect(results.chain).toMatchObject({ intact: true, records: results.stored });
   });
 });

@@ -70,10 +70,12 @@ export async function serve(options: { port?: string }): Promise<void> {
   try {
     tracing = startTracing();
     if (tracing !== undefined) console.log(`gridgraph: traces to the ${tracing.exporter} exporter (OTEL_* variables)`);
-    hub = await openConfiguredHub(config, (line) => console.log(line), {
-      statementTimeoutMs: config.hubStatementTimeoutMs,
-      acquireTimeoutMs: config.hubAcquireTimeoutMs,
-    });
+    hub = await openConfiguredHub(
+      config,
+      (line) => console.log(line),
+      { statementTimeoutMs: config.hubStatementTimeoutMs, acquireTimeoutMs: config.hubAcquireTimeoutMs },
+      { serving: true },
+    );
     console.log(`gridgraph: hub database ${hub.description}`);
     sources = await openSources(connectors, config, [], { timeoutMs: config.sourceTimeoutMs });
     console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
