@@ -102,9 +102,16 @@ export async function benchCaller(world: BenchWorld): Promise<BenchCaller> {
 }
 
 /** gridgraph as users run it: the caller's token verified by keycloak-connect, its purpose, and the audit records that follow. */
-export async function startGraphTarget(world: BenchWorld, dossier: Dossier, perList: number, caller?: BenchCaller): Promise<DossierTarget> {
+export async function startGraphTarget(
+  world: BenchWorld,
+  dossier: Dossier,
+  perList: number,
+  caller?: BenchCaller,
+  variant: { execution?: 'compiled' | 'interpreted'; verifiedTokenSeconds?: number } = {},
+): Promise<DossierTarget> {
   const { settings, headers } = caller ?? (await benchCaller(world));
-  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1', verifier: keycloakVerifier(settings) });
+  const verifier = keycloakVerifier({ ...settings, verifiedTokenSeconds: variant.verifiedTokenSeconds });
+  const server = await startServer({ db: world.hub.db, connectors, sources: world.sources, port: 0, host: '127.0.0.1', verifier, execution: variant.execution });
   return {
     url: server.url,
     headers,

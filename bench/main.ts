@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runAddressBench } from './address-bench.js';
 import { runAuditWritersBench } from './audit-writers-bench.js';
 import { runDossierBench } from './dossier-bench.js';
+import { runLeversBench } from './levers-bench.js';
 import { runObservabilityBench } from './observability-bench.js';
 import { configureLogger } from '../src/observability/logger.js';
 import { runFaultBench } from './fault-bench.js';
@@ -52,6 +53,24 @@ program
       scale: positive(options.scale, '--scale'),
       registryScale: positive(options.registryScale, '--registry-scale'),
       servingProcess: options.servingProcess === true,
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
+      out: options.out,
+    });
+  });
+
+program
+  .command('levers')
+  .description("issue 18's levers, each taken back alone against gridgraph as it ships, in one run: operations interpreted (graphql-js) instead of compiled (graphql-jit), every token verified instead of reused; beside the honest floor")
+  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
+  .option('--duration <s>', 'seconds of load per measurement', '5')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .option('--out <file>', 'results file', 'bench-results/levers.json')
+  .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
+    await runLeversBench({
+      scale: positive(options.scale, '--scale'),
       duration: wholeNumber(options.duration, '--duration'),
       runs: wholeNumber(options.runs, '--runs'),
       perList: wholeNumber(options.perList, '--per-list'),

@@ -1,5 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { type DocumentNode, execute, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 /**
@@ -35,7 +35,7 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           if (query === 'interpret') {
             return (await execute({ schema: request.schema, document: request.document, operationName: request.operationName, contextValue: request.context, variableValues: variables })) as never;
           }
-          return (await query.query(undefined, request.context, variables)) as never;
+          return ownErrors(await query.query(undefined, request.context, variables)) as never;
         },
       };
     },
@@ -46,4 +46,21 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit builds its errors on its own class: without `extensions` when the
+ * error thrown had none (Apollo then fails to format it), and under plain Node
+ * on CommonJS graphql's class, which Apollo (on graphql's ES module) does not
+ * recognise and would wrap, losing the path. Each becomes an error of this
+ * graphql, with its path, locations and extensions, the error thrown beneath.
+ */
+function ownErrors(result: ExecutionResult): ExecutionResult {
+  if (result.errors === undefined) return result;
+  const errors = result.errors.map((error) => {
+    const own = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? error, extensions: error.extensions ?? undefined });
+    Object.defineProperty(own, 'locations', { value: error.locations, enumerable: error.locations !== undefined });
+    return own;
+  });
+  return { ...result, errors };
 }

@@ -84,6 +84,8 @@ export interface ServerOptions {
   readonly metrics?: { readonly port: number; readonly host: string };
   /** The live feed of events behind `Subscription.eventChanged` (the serve command lets continuous sync notify it). @default one of its own */
   readonly eventFeed?: EventFeed;
+  /** How operations run: compiled by graphql-jit (the default), or interpreted by graphql-js (the benchmark's baseline). */
+  readonly execution?: 'compiled' | 'interpreted';
 }
 
 /** A running gridgraph HTTP server. */
@@ -108,8 +110,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const schema = buildSchema(options.connectors ?? []);
   const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
-    // Operations run compiled (graphql-jit), not interpreted field by field: the dossier's CPU per request −10 to −24 % (README § Performance).
-    gateway: compiledExecution(schema),
+    // Operations run compiled (graphql-jit), not interpreted field by field: less CPU per dossier (README § Performance, `bench -- levers`).
+    ...(options.execution === 'interpreted' ? { schema } : { gateway: compiledExecution(schema) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
