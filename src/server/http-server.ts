@@ -16,6 +16,8 @@ import type { Connector } from '../connectors/connector.js';
 import { createGraphContext, type GraphContext, type GraphServices } from '../graph/context.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { buildSchema } from '../graph/schema.js';
+import { buildSubgraphSchema, ENTITIES_FIELD } from '../federation/subgraph-schema.js';
+import { HUB_SUBGRAPH } from '../federation/subgraph-sdl.js';
 import { GLOBAL_ID_SECRET, OpaqueIds } from '../graph/opaque-ids.js';
 import { loadHubSecret } from '../db/hub-secret-repository.js';
 import { recordVisibility } from '../access/record-visibility.js';
@@ -83,6 +85,11 @@ export interface ServerOptions {
   readonly metrics?: { readonly port: number; readonly host: string };
   /** The live feed of events behind `Subscription.eventChanged` (the serve command lets continuous sync notify it). @default one of its own */
   readonly eventFeed?: EventFeed;
+  /**
+   * Serve one part of the graph as an Apollo Federation 2 subgraph (`hub` or a connector's name) instead of the
+   * whole graph: same authentication, access, limits and audit (src/federation/). @default undefined: the whole graph
+   */
+  readonly subgraph?: string;
 }
 
 /** A running gridgraph HTTP server. */
@@ -104,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const schema = buildSchema(options.connectors ?? []);
+  const schema = options.subgraph === undefined ? buildSchema(options.connectors ?? []) : buildSubgraphSchema(options.subgraph, options.connectors ?? []).schema;
   const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
     schema,
@@ -125,7 +132,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       textInputPlugin(),
       costLimitPlugin(limits.cost),
-      accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false }),
+      // A subgraph's entity look-up is open to the door-plate view as doorPlate is: @public fields only.
+      accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false, anonymousRootFields: options.subgraph === undefined ? [] : [ENTITIES_FIELD] }),
       unavailablePlugin(),
       syncedValuesPlugin(),
     ],
@@ -141,6 +149,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sources: new Map(sources.map((source) => [source.connector.name, source])),
     sourceTimeoutMs: options.sourceTimeoutMs ?? 3000,
     recordVisibility: recordVisibility(readFieldRules(schema), options.connectors ?? []),
+    // The hub subgraph holds no source URL: its shared fields are the crosswalk's copies from the last sync.
+    sharedValuesFromSync: options.subgraph === HUB_SUBGRAPH,
   };
   // The key of ids and cursors is the hub's own data: read when first needed, so
   // a hub database that is down at start delays nothing but answers 503 until it is back.

@@ -1,0 +1,74 @@
+import { buildSubgraphSchema as buildFederatedSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { enforceAccess } from '../access/enforce.js';
+import type { Connector } from '../connectors/connector.js';
+import type { GraphContext } from '../graph/context.js';
+import { entityFinders } from '../graph/resolvers/entity-resolvers.js';
+import { nodeFinder } from '../graph/resolvers/node-resolvers.js';
+import { graphAccessModel, graphResolvers } from '../graph/schema.js';
+import { type SubgraphDefinition, subgraphDefinitions } from './subgraph-sdl.js';
+
+/** Federation's entity look-up: the one root field a subgraph adds that reads data. */
+export const ENTITIES_FIELD = '_entities';
+const ENTITY_UNION = '_Entity';
+
+/** The names `gridgraph serve --subgraph` takes: `hub` and each connector's. */
+export function subgraphNames(connectors: readonly Connector[]): string[] {
+  return subgraphDefinitions(connectors).map((d) => d.name);
+}
+
+/**
+ * One part of the graph as an executable Federation 2 subgraph (`_service`,
+ * `_entities`), behind the same access rules as the whole graph. An entity
+ * representation is looked up as `node(id:)` looks an id up — an id that does
+ * not open, names another type or finds nothing is `null` — and `_entities`
+ * is located as `node` is: an entity outside the caller's area reads as `null`.
+ * Every field it reaches is the graph's own, wrapped by `enforceAccess`, so
+ * masks, denials and audit hold for a caller reaching a subgraph directly.
+ */
+export function buildSubgraphSchema(name: string, connectors: readonly Connector[]): { schema: GraphQLSchema; definition: SubgraphDefinition } {
+  const definition = subgraphDefinitions(connectors).find((d) => d.name === name);
+  if (definition === undefined) throw new Error(`no subgraph ${name}: the subgraphs are ${subgraphNames(connectors).join(', ')}`);
+  const findNode = nodeFinder(entityFinders(connectors));
+  const references = Object.fromEntries(
+    definition.entityTypes.map((type) => [type, { __resolveReference: (reference: { id?: unknown }, context: GraphContext) => findNode(reference.id, context, type) }]),
+  );
+  const federated = buildFederatedSchema({ typeDefs: definition.document, resolvers: mergeResolverMaps([...graphResolvers(connectors), references]) });
+  const schema = mapSchema(federated, {
+    [MapperKind.ROOT_OBJECT]: (type) => {
+      if (type !== federated.getQueryType()) return type;
+      const config = type.toConfig();
+      // `_service` answers the SDL composition reads, without gridgraph's own directives.
+      config.fields._service = { ...config.fields._service, resolve: () => ({ sdl: definition.sdl }) };
+      // `_entities` is classified as `node` is (L1), and public: the anonymous door-plate view reaches a grid's workers through it.
+      config.fields[ENTITIES_FIELD] = {
+        ...config.fields[ENTITIES_FIELD],
+        extensions: { ...config.fields[ENTITIES_FIELD].extensions, directives: { classified: [{ level: 'L1' }], public: [{}] } },
+      };
+      return new (Object.getPrototypeOf(type).constructor)(config);
+    },
+  });
+  const model = graphAccessModel(connectors);
+  return {
+    definition,
+    schema: enforceAccess(schema, {
+      ...model,
+      // A value of `_Entity` is located as the type it was found as, as a `node(id:)` is.
+      subjectOf: (typeName, value) => model.subjectOf(typeName === ENTITY_UNION ? 'Node' : typeName, value),
+      locatedTypes: new Set([...model.locatedTypes, ENTITY_UNION]),
+    }),
+  };
+}
+
+/** The resolver maps as one, later maps adding fields to earlier ones' types; a scalar is taken whole. */
+function mergeResolverMaps(maps: readonly object[]): GraphQLResolverMap<unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const map of maps) {
+    for (const [type, resolvers] of Object.entries(map)) {
+      merged[type] = resolvers instanceof GraphQLScalarType ? resolvers : { ...(merged[type] as object | undefined), ...(resolvers as object) };
+    }
+  }
+  return merged as GraphQLResolverMap<unknown>;
+}
