@@ -1,7 +1,7 @@
 import { buildSubgraphSchema as buildFederatedSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { getNullableType, GraphQLObjectType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { enforceAccess } from '../access/enforce.js';
 import type { Connector } from '../connectors/connector.js';
 import type { GraphContext } from '../graph/context.js';
@@ -37,17 +37,18 @@ export function buildSubgraphSchema(name: string, connectors: readonly Connector
   );
   const federated = buildFederatedSchema({ typeDefs: definition.document, resolvers: mergeResolverMaps([...graphResolvers(connectors), references]) });
   const schema = mapSchema(federated, {
-    [MapperKind.ROOT_OBJECT]: (type) => {
-      if (type !== federated.getQueryType()) return type;
+    [MapperKind.OBJECT_TYPE]: (type) => {
+      if (type.name === '_Service') return new GraphQLObjectType({ ...type.toConfig(), extensions: classified(STRUCTURE) });
+      if (type.name !== federated.getQueryType()?.name) return type;
       const config = type.toConfig();
-      // `_service` answers the SDL composition reads, without gridgraph's own directives.
-      config.fields._service = { ...config.fields._service, resolve: () => ({ sdl: definition.sdl }) };
-      // `_entities` is classified as `node` is (L1), and public: the anonymous door-plate view reaches a grid's workers through it.
-      config.fields[ENTITIES_FIELD] = {
-        ...config.fields[ENTITIES_FIELD],
-        extensions: { ...config.fields[ENTITIES_FIELD].extensions, directives: { classified: [{ level: 'L1' }], public: [{}] } },
-      };
-      return new (Object.getPrototypeOf(type).constructor)(config);
+      // `_service` answers the SDL composition reads, without gridgraph's own directives: plumbing, as a page's position is.
+      config.fields._service = { ...config.fields._service, resolve: () => ({ sdl: definition.sdl }), extensions: classified(STRUCTURE) };
+      // `_entities` is classified as `node` is (L1), located as it is, and public: the door-plate view reaches a grid's
+      // workers through it. Nullable, unlike federation's `[_Entity]!`: a role it is denied to (the auditor) gets
+      // null and FORBIDDEN, as everywhere, and the build's check that denials never null a parent holds.
+      const entities = config.fields[ENTITIES_FIELD];
+      config.fields[ENTITIES_FIELD] = { ...entities, type: getNullableType(entities.type), extensions: classified({ level: 'L1' }, true) };
+      return new GraphQLObjectType(config);
     },
   });
   const model = graphAccessModel(connectors);
@@ -60,6 +61,13 @@ export function buildSubgraphSchema(name: string, connectors: readonly Connector
       locatedTypes: new Set([...model.locatedTypes, ENTITY_UNION]),
     }),
   };
+}
+
+const STRUCTURE = { level: 'L1', domain: 'STRUCTURE' };
+
+/** A field's or type's classification given in its extensions (where `@classified` in SDL would put it), for the fields federation adds. */
+function classified(args: Record<string, string>, isPublic = false): { directives: Record<string, object[]> } {
+  return { directives: { classified: [args], ...(isPublic ? { public: [{}] } : {}) } };
 }
 
 /** The resolver maps as one, later maps adding fields to earlier ones' types; a scalar is taken whole. */
