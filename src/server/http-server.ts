@@ -5,7 +5,11 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { hubUnavailable } from '../errors/database-unavailable.js';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { sql, type Kysely } from 'kysely';
@@ -130,6 +134,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo adds per-field timings (ftv1) to a subgraph's answers for whoever asks: nothing a caller should learn.
+      ...(options.subgraph === undefined ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       textInputPlugin(),
       costLimitPlugin(limits.cost),
       // A subgraph's entity look-up is open to the door-plate view as doorPlate is: @public fields only.
