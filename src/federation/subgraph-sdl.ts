@@ -125,7 +125,8 @@ function subgraphOf(name: string, full: GraphQLSchema, owners: ReadonlyMap<strin
       const keyField = type.getFields()[key];
       const withKey = fields.some((f) => f.name === key) ? fields : [keyField, ...fields];
       // The hub declares the interfaces an entity implements (it owns their fields); a connector adds fields only.
-      definitions.push(objectDefinition(type, withKey, [federationKey(key, true)], name === HUB_SUBGRAPH));
+      const definition = objectDefinition(type, withKey, [federationKey(key, true)], name === HUB_SUBGRAPH);
+      definitions.push(hasPublicField(type) ? withPublicField(definition, key) : definition);
     } else if (isRootType(full, type)) {
       definitions.push(objectDefinition(type, fields, [], true));
     } else {
@@ -158,6 +159,26 @@ function subgraphOf(name: string, full: GraphQLSchema, owners: ReadonlyMap<strin
   }
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...parse(FEDERATION_LINK).definitions, ...localDefinitions, ...definitions] };
   return { name, document, sdl: print(publicDocument(document)), entityTypes };
+}
+
+/** Whether the anonymous door-plate view sees any field of the type (`@public`). */
+function hasPublicField(type: GraphQLNamedType & { getFields(): Record<string, GraphQLField<unknown, unknown>> }): boolean {
+  return Object.values(type.getFields()).some((f) => f.astNode?.directives?.some((d: ConstDirectiveNode) => d.name.value === 'public'));
+}
+
+/**
+ * The key made `@public` on a type the door-plate view sees: the gateway asks
+ * for it to fetch the type's fields from another subgraph (a grid's workers),
+ * and a caller without a token may ask for `@public` fields only. The key is
+ * opaque: it names no natural key.
+ */
+function withPublicField(definition: ObjectTypeDefinitionNode, field: string): ObjectTypeDefinitionNode {
+  const isPublic = (node: FieldDefinitionNode) => node.directives?.some((d) => d.name.value === 'public') ?? false;
+  const publicDirective: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: 'public' }, arguments: [] };
+  return {
+    ...definition,
+    fields: definition.fields!.map((node) => (node.name.value !== field || isPublic(node) ? node : { ...node, directives: [...(node.directives ?? []), publicDirective] })),
+  };
 }
 
 /** The one key field of an entity type (`@key(fields: "id")`), or undefined for a value type. */

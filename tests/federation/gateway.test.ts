@@ -6,6 +6,8 @@ import type { SourceDatabase } from '../../src/sources/source-database.js';
 import { DOSSIER_QUERY } from '../../bench/dossier-floor.js';
 import { busiestPlates, busiestResidents } from '../../bench/dossier-keys.js';
 import { RESIDENT_QUERY } from '../../bench/resident-floor.js';
+import { buildSchema } from '../../src/graph/schema.js';
+import { residentQuery } from '../../src/pages/resident-page.js';
 import { openDemoDatabases } from '../support/demo-world.js';
 import { type FederatedWorld, startFederatedWorld } from '../support/federated-world.js';
 import type { TestHub } from '../support/test-hub.js';
@@ -82,6 +84,17 @@ describe('the same answers through the gateway as from the single process', () =
     });
   }
 
+  it('the anonymous door-plate view (no token): the plate, its grid and the grid workers’ public fields', async () => {
+    const query = residentQuery(buildSchema(connectors));
+    expect(query).toContain('workers');
+    const direct = await post(single.server.url, query, { code: plate }, { as: null });
+    const federated = await post(world.gatewayUrl, query, { code: plate }, { as: null });
+    expect(direct.status).toBe(200);
+    expect(federated.status).toBe(200);
+    expect(direct.body.data.doorPlate.address.grid.name).toBeTruthy();
+    expect(comparable(federated.body)).toEqual(comparable(direct.body));
+  });
+
   it('the comparison is not vacuous: the dossiers carry people, department facets, masks and denials', async () => {
     const police = await post(single.server.url, DOSSIER_QUERY, { plate, n: 20 }, { as: roles()[2][1], purpose: 'case 2026-19' });
     const people = police.body.data.doorPlate.address.residents.nodes;
@@ -116,6 +129,9 @@ describe('the gateway forwards who is asking and keeps 401', () => {
     expect(fields).toContain('PoliceRegistration.phone');
     expect(fields).toContain('Person.idNumber');
     expect(new Set(rows.map((row) => row.purpose))).toEqual(new Set(['case 2026-19-audit']));
+    // Two subgraph processes' records in the one chain, which still verifies end to end.
+    const chain = await post(single.server.url, '{ auditChain { intact records } }', {}, { as: { roles: ['auditor'], subject: 'fed-auditor' } });
+    expect(chain.body.data.auditChain.intact).toBe(true);
   });
 });
 
