@@ -187,7 +187,8 @@ function keyOf(type: GraphQLNamedType): string | undefined {
   const key = nodes.flatMap((node) => node?.directives ?? []).find((d) => d.name.value === 'key');
   const fields = key?.arguments?.find((a) => a.name.value === 'fields')?.value;
   if (fields === undefined) return undefined;
-  if (fields.kind !== Kind.STRING || !/^\w+$/.test(fields.value)) throw new Error(`${type.name}: @key(fields:) must name one field`);
+  // The opaque global id, never a natural key (docs/design.md §2.4): `_entities` looks its representations up as `node(id:)`.
+  if (fields.kind !== Kind.STRING || fields.value !== 'id') throw new Error(`${type.name}: an entity is keyed by its opaque id, @key(fields: "id")`);
   return fields.value;
 }
 
