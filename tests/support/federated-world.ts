@@ -9,7 +9,8 @@ import { composeSupergraph } from '../../src/federation/supergraph.js';
 import { HUB_SUBGRAPH } from '../../src/federation/subgraph-sdl.js';
 import { type RunningServer, startServer } from '../../src/server/http-server.js';
 import type { SourceDatabase } from '../../src/sources/source-database.js';
-import type { TestHub } from './test-hub.js';
+import type { Kysely } from 'kysely';
+import type { HubSchema } from '../../src/db/hub-schema.js';
 import { testRealm } from './test-realm.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,7 +36,7 @@ export interface FederatedWorld {
  * at their ports, and starts Hive Gateway with deploy/gateway's configuration
  * on it. Whatever fails midway, what was started is stopped.
  */
-export async function startFederatedWorld(hub: TestHub, connectors: readonly Connector[], sources: readonly SourceDatabase[]): Promise<FederatedWorld> {
+export async function startFederatedWorld(hub: { readonly db: Kysely<HubSchema> }, connectors: readonly Connector[], sources: readonly SourceDatabase[]): Promise<FederatedWorld> {
   const realm = testRealm();
   const subgraphs = new Map<string, RunningServer>();
   let gateway: ChildProcess | undefined;
