@@ -7,7 +7,7 @@ import type { Connector } from '../connectors/connector.js';
 import type { GraphContext } from '../graph/context.js';
 import { entityFinders } from '../graph/resolvers/entity-resolvers.js';
 import { nodeFinder } from '../graph/resolvers/node-resolvers.js';
-import { graphAccessModel, graphResolvers } from '../graph/schema.js';
+import { buildSchema, graphAccessModel, graphResolvers } from '../graph/schema.js';
 import { type SubgraphDefinition, subgraphDefinitions } from './subgraph-sdl.js';
 
 /** Federation's entity look-up: the one root field a subgraph adds that reads data. */
@@ -31,6 +31,8 @@ export function subgraphNames(connectors: readonly Connector[]): string[] {
 export function buildSubgraphSchema(name: string, connectors: readonly Connector[]): { schema: GraphQLSchema; definition: SubgraphDefinition } {
   const definition = subgraphDefinitions(connectors).find((d) => d.name === name);
   if (definition === undefined) throw new Error(`no subgraph ${name}: the subgraphs are ${subgraphNames(connectors).join(', ')}`);
+  // The whole graph first, as the single process builds it: a connector that does not fit fails here, by name, the same way.
+  buildSchema(connectors);
   const findNode = nodeFinder(entityFinders(connectors));
   const references = Object.fromEntries(
     definition.entityTypes.map((type) => [type, { __resolveReference: (reference: { id?: unknown }, context: GraphContext) => findNode(reference.id, context, type) }]),
