@@ -3,6 +3,7 @@ import { runAddressBench } from './address-bench.js';
 import { runAuditWritersBench } from './audit-writers-bench.js';
 import { runDossierBench } from './dossier-bench.js';
 import { runLeversBench } from './levers-bench.js';
+import { runFederationBench } from './federation-bench.js';
 import { runObservabilityBench } from './observability-bench.js';
 import { configureLogger } from '../src/observability/logger.js';
 import { runFaultBench } from './fault-bench.js';
@@ -70,6 +71,24 @@ program
   .option('--out <file>', 'results file', 'bench-results/levers.json')
   .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
     await runLeversBench({
+      scale: positive(options.scale, '--scale'),
+      duration: wholeNumber(options.duration, '--duration'),
+      runs: wholeNumber(options.runs, '--runs'),
+      perList: wholeNumber(options.perList, '--per-list'),
+      out: options.out,
+    });
+  });
+
+program
+  .command('federation')
+  .description('the door-plate dossier through Hive Gateway over the subgraphs against the single process, at concurrency 1 and 16: p50, req/s, statements per request per database')
+  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
+  .option('--duration <s>', 'seconds of load per measurement', '10')
+  .option('--runs <n>', 'runs; the median is reported', '3')
+  .option('--per-list <n>', 'items per list in the dossier', '50')
+  .option('--out <file>', 'results file', 'bench-results/federation.json')
+  .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
+    await runFederationBench({
       scale: positive(options.scale, '--scale'),
       duration: wholeNumber(options.duration, '--duration'),
       runs: wholeNumber(options.runs, '--runs'),

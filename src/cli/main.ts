@@ -5,6 +5,7 @@ import { addressCommand } from './commands/address-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { registryCommand } from './commands/registry-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { supergraphCommand } from './commands/supergraph-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { platesCommand } from './commands/plates-command.js';
@@ -14,6 +15,7 @@ const program = new Command('gridgraph')
   .description('gridgraph: one GraphQL graph of person, place, event, object and organization over five department sources')
   .showHelpAfterError()
   .addCommand(serveCommand)
+  .addCommand(supergraphCommand)
   .addCommand(registryCommand)
   .addCommand(addressCommand)
   .addCommand(syncCommand)

@@ -24,6 +24,11 @@ export interface GraphServices {
   readonly ids: OpaqueIds;
   /** Which source records a caller may know exist. */
   readonly recordVisibility: RecordVisibility;
+  /**
+   * Shared fields (a person's name, an event's stages) of a source this process holds no connection to are
+   * the crosswalk's copies from the last sync rather than missing: the hub subgraph, which holds no source URL. @default false
+   */
+  readonly sharedValuesFromSync?: boolean;
 }
 
 /** Where a request comes from, as the audit records it. */

@@ -58,6 +58,11 @@ async function settledFacetsOf(entity: EntityRef, fields: readonly string[], con
   const reads: Promise<Facet | null>[] = [];
   for (const record of records) {
     const source = context.sources.get(record.source);
+    if (source === undefined && context.sharedValuesFromSync) {
+      read.push(record);
+      reads.push(Promise.resolve(syncedFacet(record, fields)));
+      continue;
+    }
     const mapping = source?.connector.tables.find((t) => t.table === record.source_table);
     if (source === undefined || mapping === undefined || !fields.some((field) => field in mapping.facet.fields)) continue;
     read.push(record);
@@ -68,6 +73,12 @@ async function settledFacetsOf(entity: EntityRef, fields: readonly string[], con
   const unavailable = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason as unknown;
   const unavailableRecords = read.filter((_, i) => settled[i].status === 'rejected');
   return { facets, unavailable, unavailableRecords };
+}
+
+/** The shared fields a record's last sync copied, as the facet it would read live: only `fields`, null when it copied none. */
+function syncedFacet(record: EntityRecord, fields: readonly string[]): Facet | null {
+  const copied = fields.filter((field) => record.shared?.[field] !== undefined);
+  return copied.length === 0 ? null : Object.fromEntries(copied.map((field) => [field, record.shared![field]]));
 }
 
 /**

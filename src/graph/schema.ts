@@ -9,7 +9,7 @@ import { connectorResolvers } from './resolvers/connector-resolvers.js';
 import { entityFinders, entityResolvers } from './resolvers/entity-resolvers.js';
 import { nodeResolversFor } from './resolvers/node-resolvers.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
-import { enforceAccess } from '../access/enforce.js';
+import { type AccessModel, enforceAccess } from '../access/enforce.js';
 import { provenanceExtensions } from './provenance-fields.js';
 import { graphSubjects } from './subjects.js';
 import { placeResolvers } from './resolvers/place-resolvers.js';
@@ -19,8 +19,8 @@ import { statisticsResolvers } from './resolvers/statistics-resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
-/** The SDL files of the shared graph, in a stable order. */
-function readTypeDefs(): string[] {
+/** The SDL files of the shared graph (schema/), in a stable order: the hub's part of the graph. */
+export function sharedTypeDefs(): string[] {
   return fs
     .readdirSync(SCHEMA_DIR)
     .filter((file) => file.endsWith('.graphql'))
@@ -28,29 +28,41 @@ function readTypeDefs(): string[] {
     .map((file) => fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8'));
 }
 
+/** One connector's part of the graph: its SDL and the provenance fields of its facet types. */
+export function connectorTypeDefs(connector: Connector): string[] {
+  return [connector.typeDefs, ...provenanceExtensions([connector])].filter((sdl) => sdl.trim() !== '');
+}
+
+/** Every resolver of the graph, each connector's included: a schema holding part of the graph takes those of its fields. */
+export function graphResolvers(connectors: readonly Connector[]) {
+  return [
+    nodeResolversFor(entityFinders(connectors)),
+    placeResolvers,
+    resolutionResolvers,
+    qualityResolvers,
+    entityResolvers,
+    auditResolvers,
+    statisticsResolvers,
+    connectorResolvers(connectors) as never,
+  ];
+}
+
+/** What access needs to know of the graph besides its schema: the departments, and how each value is located. */
+export function graphAccessModel(connectors: readonly Connector[]): AccessModel {
+  return { departments: connectors.map((c) => c.name), ...graphSubjects(connectors) };
+}
+
 /** The executable graph: the SDL of schema/ and of each connector, with their resolvers, every field behind its access rule. */
 export function buildSchema(connectors: readonly Connector[]): GraphQLSchema {
-  const typeDefs = [...readTypeDefs(), ...connectors.map((c) => c.typeDefs).filter((sdl) => sdl.trim() !== ''), ...provenanceExtensions(connectors)];
+  const typeDefs = [...sharedTypeDefs(), ...connectors.flatMap(connectorTypeDefs)];
   let schema: GraphQLSchema;
   try {
-    schema = makeExecutableSchema({
-      typeDefs,
-      resolvers: [
-        nodeResolversFor(entityFinders(connectors)),
-        placeResolvers,
-        resolutionResolvers,
-        qualityResolvers,
-        entityResolvers,
-        auditResolvers,
-        statisticsResolvers,
-        connectorResolvers(connectors) as never,
-      ],
-    });
+    schema = makeExecutableSchema({ typeDefs, resolvers: graphResolvers(connectors) });
   } catch (error) {
     // A connector that does not fit (an object type it never declared) fails here first: say which, by name, table and field.
     validateConnectors(connectors, makeExecutableSchema({ typeDefs }));
     throw error;
   }
   validateConnectors(connectors, schema);
-  return enforceAccess(schema, { departments: connectors.map((c) => c.name), ...graphSubjects(connectors) });
+  return enforceAccess(schema, graphAccessModel(connectors));
 }

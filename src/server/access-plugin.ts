@@ -14,6 +14,8 @@ const INTROSPECTION_ROOT_FIELDS = ['__schema', '__type'];
 export interface AccessPluginOptions {
   /** Callers without a token may introspect the schema. `GRIDGRAPH_ANONYMOUS_INTROSPECTION`. @default false */
   readonly anonymousIntrospection?: boolean;
+  /** More root fields a caller without a token may ask for (`@public` fields below them only): a subgraph's `_entities`. @default [] */
+  readonly anonymousRootFields?: readonly string[];
 }
 
 /**
@@ -25,7 +27,11 @@ export interface AccessPluginOptions {
  * (FORBIDDEN) — fail closed.
  */
 export function accessPlugin(options: AccessPluginOptions = {}): ApolloServerPlugin<GraphContext> {
-  const anonymousRootFields = new Set([...ANONYMOUS_ROOT_FIELDS, ...(options.anonymousIntrospection ? INTROSPECTION_ROOT_FIELDS : [])]);
+  const anonymousRootFields = new Set([
+    ...ANONYMOUS_ROOT_FIELDS,
+    ...(options.anonymousRootFields ?? []),
+    ...(options.anonymousIntrospection ? INTROSPECTION_ROOT_FIELDS : []),
+  ]);
   return {
     async requestDidStart() {
       return {

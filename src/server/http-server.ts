@@ -5,7 +5,11 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { hubUnavailable } from '../errors/database-unavailable.js';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { sql, type Kysely } from 'kysely';
@@ -16,6 +20,8 @@ import type { Connector } from '../connectors/connector.js';
 import { createGraphContext, type GraphContext, type GraphServices } from '../graph/context.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { buildSchema } from '../graph/schema.js';
+import { buildSubgraphSchema, ENTITIES_FIELD } from '../federation/subgraph-schema.js';
+import { HUB_SUBGRAPH } from '../federation/subgraph-sdl.js';
 import { GLOBAL_ID_SECRET, OpaqueIds } from '../graph/opaque-ids.js';
 import { loadHubSecret } from '../db/hub-secret-repository.js';
 import { recordVisibility } from '../access/record-visibility.js';
@@ -84,8 +90,13 @@ export interface ServerOptions {
   readonly metrics?: { readonly port: number; readonly host: string };
   /** The live feed of events behind `Subscription.eventChanged` (the serve command lets continuous sync notify it). @default one of its own */
   readonly eventFeed?: EventFeed;
-  /** How operations run: compiled by graphql-jit (the default), or interpreted by graphql-js (the benchmark's baseline). */
+  /** How operations run: compiled by graphql-jit (the default), or interpreted by graphql-js (the benchmark's baseline; always for a subgraph). */
   readonly execution?: 'compiled' | 'interpreted';
+  /**
+   * Serve one part of the graph as an Apollo Federation 2 subgraph (`hub` or a connector's name) instead of the
+   * whole graph: same authentication, access, limits and audit (src/federation/). @default undefined: the whole graph
+   */
+  readonly subgraph?: string;
 }
 
 /** A running gridgraph HTTP server. */
@@ -107,11 +118,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const schema = buildSchema(options.connectors ?? []);
+  const schema = options.subgraph === undefined ? buildSchema(options.connectors ?? []) : buildSubgraphSchema(options.subgraph, options.connectors ?? []).schema;
   const limits = options.operationLimits ?? DEFAULT_OPERATION_LIMITS;
   const apollo = new ApolloServer<GraphContext>({
     // Operations run compiled (graphql-jit), not interpreted field by field: less CPU per dossier (README § Performance, `bench -- levers`).
-    ...(options.execution === 'interpreted' ? { schema } : { gateway: compiledExecution(schema) }),
+    // A subgraph's `_entities` resolves its union's type with @apollo/subgraph's own resolvers, which graphql-jit is not asked to take on.
+    ...(options.execution === 'interpreted' || options.subgraph !== undefined ? { schema } : { gateway: compiledExecution(schema) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -127,9 +139,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo adds per-field timings (ftv1) to a subgraph's answers for whoever asks: nothing a caller should learn.
+      ...(options.subgraph === undefined ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       textInputPlugin(),
       costLimitPlugin(limits.cost),
-      accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false }),
+      // A subgraph's entity look-up is open to the door-plate view as doorPlate is: @public fields only.
+      accessPlugin({ anonymousIntrospection: options.anonymousIntrospection ?? false, anonymousRootFields: options.subgraph === undefined ? [] : [ENTITIES_FIELD] }),
       unavailablePlugin(),
       syncedValuesPlugin(),
     ],
@@ -145,6 +160,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sources: new Map(sources.map((source) => [source.connector.name, source])),
     sourceTimeoutMs: options.sourceTimeoutMs ?? 3000,
     recordVisibility: recordVisibility(readFieldRules(schema), options.connectors ?? []),
+    // The hub subgraph holds no source URL: its shared fields are the crosswalk's copies from the last sync.
+    sharedValuesFromSync: options.subgraph === HUB_SUBGRAPH,
   };
   // The key of ids and cursors is the hub's own data: read when first needed, so
   // a hub database that is down at start delays nothing but answers 503 until it is back.

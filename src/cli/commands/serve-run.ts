@@ -15,6 +15,8 @@ import { configureLogger, logger, logProgress } from '../../observability/logger
 import { metrics } from '../../observability/metrics.js';
 import { configuredExporter, startTracing, type TracingSetup } from '../../observability/tracing.js';
 import { EventFeed } from '../../statistics/event-feed.js';
+import { subgraphNames } from '../../federation/subgraph-schema.js';
+import { HUB_SUBGRAPH } from '../../federation/subgraph-sdl.js';
 
 /** How long closing one database (its pool, then its embedded server) may take during shutdown. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -23,8 +25,9 @@ const CLOSE_TIMEOUT_MS = 5_000;
  * `gridgraph serve`: the work behind the command, imported when it runs (the
  * CLI's other commands and `--help` start without the server's modules).
  */
-export async function serve(options: { port?: string }): Promise<void> {
+export async function serve(options: { port?: string; subgraph?: string }): Promise<void> {
   const config = readConfig(options.port === undefined ? process.env : { ...process.env, PORT: options.port });
+  const part = subgraphPart(options.subgraph);
   const trustedDocuments = config.trustedDocumentsFile === undefined ? undefined : loadTrustedDocuments(config.trustedDocumentsFile);
   const started = Date.now();
   configureLogger({ level: config.logLevel, pretty: (config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty' });
@@ -77,8 +80,9 @@ export async function serve(options: { port?: string }): Promise<void> {
       { serving: true },
     );
     console.log(`gridgraph: hub database ${hub.description}`);
-    sources = await openSources(connectors, config, [], { timeoutMs: config.sourceTimeoutMs });
-    console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ')}`);
+    // A subgraph opens its own source only (the hub's none): the other departments' URLs are not its to hold.
+    sources = part.sources === 'none' ? [] : await openSources(connectors, config, part.sources, { timeoutMs: config.sourceTimeoutMs });
+    console.log(`gridgraph: sources ${sources.map((s) => `${s.connector.name} (${s.description})`).join(', ') || 'none'}`);
     if (config.loadDemo) await loadDemoSourcesIfEmpty(hub.db, sources, new AddressResolver(hub.db), (line) => console.log(line), config.demoScale);
     const { verifier, description, devRealm } = configuredVerifier(config);
     console.log(`gridgraph: tokens from the ${description}`);
@@ -99,6 +103,7 @@ export async function serve(options: { port?: string }): Promise<void> {
       trustedDocuments,
       metrics: config.metricsPort === undefined ? undefined : { port: config.metricsPort, host: config.metricsHost },
       eventFeed,
+      subgraph: options.subgraph,
     });
     if (server.metricsUrl !== undefined) console.log(`gridgraph: metrics at ${server.metricsUrl}`);
     sync = startContinuousSync(hub.db, sources, new AddressResolver(hub.db), {
@@ -121,7 +126,15 @@ export async function serve(options: { port?: string }): Promise<void> {
     await closeDatabases();
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  console.log(`gridgraph: serving ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  console.log(`gridgraph: serving ${part.description}${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+}
+
+/** What `--subgraph` asks for: the sources to open (all, its own, none) and how the start-up line names it. */
+function subgraphPart(name: string | undefined): { sources: string[] | 'none'; description: string } {
+  if (name === undefined) return { sources: [], description: '' };
+  const names = subgraphNames(connectors);
+  if (!names.includes(name)) throw new ConfigError('--subgraph', `no subgraph ${JSON.stringify(name)}: the subgraphs are ${names.join(', ')}`);
+  return { sources: name === HUB_SUBGRAPH ? 'none' : [name], description: `the ${name} subgraph at ` };
 }
 
 /**
