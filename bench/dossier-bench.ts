@@ -19,7 +19,7 @@ import { printTable, writeResults } from './report.js';
 
 export interface DossierBenchOptions {
   scale: number;
-  /** Demo scale of the registry: grows the addresses with the population (104 with scale 104 ≈ 1,000,000 persons at ~190 a door). */
+  /** Demo scale of the registry; the sources grow with it (104 at scale 1 ≈ 1,000,000 persons, ~190 a door as at 1). */
   registryScale: number;
   /** gridgraph as a `gridgraph serve` process of its own (PostgreSQL only): its CPU and peak memory alone. */
   servingProcess: boolean;

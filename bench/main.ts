@@ -13,6 +13,34 @@ import { runStatisticsBench } from './statistics-bench.js';
 import { runSyncBench } from './sync-bench.js';
 import { runSyncInterferenceBench } from './sync-interference-bench.js';
 
+/** The options of a bench that loads a screen: the world's scale, seconds of load, runs, items per list, results file. */
+interface ScreenLoadOptions {
+  scale: string;
+  duration: string;
+  runs: string;
+  perList: string;
+  out: string;
+}
+
+function screenLoad(command: Command, durationSeconds: number, out: string): Command {
+  return command
+    .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
+    .option('--duration <s>', 'seconds of load per measurement', String(durationSeconds))
+    .option('--runs <n>', 'runs; the median is reported', '3')
+    .option('--per-list <n>', 'items per list in the dossier', '50')
+    .option('--out <file>', 'results file', out);
+}
+
+function readScreenLoad(options: ScreenLoadOptions) {
+  return {
+    scale: positive(options.scale, '--scale'),
+    duration: wholeNumber(options.duration, '--duration'),
+    runs: wholeNumber(options.runs, '--runs'),
+    perList: wholeNumber(options.perList, '--per-list'),
+    out: options.out,
+  };
+}
+
 /**
  * `npm run bench -- <sub-command>`: each prints a table with its figures and the
  * ratio to a baseline measured in the same run, and writes JSON under
@@ -43,7 +71,7 @@ program
   .command('dossier')
   .description("a door plate's and a resident's dossier over HTTP, each against a hand-written SQL floor on the same HTTP stack, at concurrency 1 and 16")
   .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
-  .option('--registry-scale <n>', 'demo scale of the registry (104 with --scale 104 ≈ 1,000,000 persons, as many a door as at 1)', '1')
+  .option('--registry-scale <n>', 'demo scale of the registry; the sources grow with it (104 ≈ 1,000,000 persons at --scale 1, as many a door as at 1)', '1')
   .option('--serving-process', 'gridgraph as a `gridgraph serve` process of its own (needs BENCH_DATABASE_URL): its CPU and peak RSS alone')
   .option('--duration <s>', 'seconds of load per measurement', '10')
   .option('--runs <n>', 'runs; the median is reported', '3')
@@ -61,41 +89,13 @@ program
     });
   });
 
-program
-  .command('levers')
+screenLoad(program.command('levers'), 5, 'bench-results/levers.json')
   .description("issue 18's levers, each taken back alone against gridgraph as it ships, in one run: operations interpreted (graphql-js) instead of compiled (graphql-jit), every token verified instead of reused; beside the honest floor")
-  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
-  .option('--duration <s>', 'seconds of load per measurement', '5')
-  .option('--runs <n>', 'runs; the median is reported', '3')
-  .option('--per-list <n>', 'items per list in the dossier', '50')
-  .option('--out <file>', 'results file', 'bench-results/levers.json')
-  .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
-    await runLeversBench({
-      scale: positive(options.scale, '--scale'),
-      duration: wholeNumber(options.duration, '--duration'),
-      runs: wholeNumber(options.runs, '--runs'),
-      perList: wholeNumber(options.perList, '--per-list'),
-      out: options.out,
-    });
-  });
+  .action(async (options: ScreenLoadOptions) => runLeversBench(readScreenLoad(options)));
 
-program
-  .command('federation')
+screenLoad(program.command('federation'), 10, 'bench-results/federation.json')
   .description('the door-plate dossier through Hive Gateway over the subgraphs against the single process, at concurrency 1 and 16: p50, req/s, statements per request per database')
-  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
-  .option('--duration <s>', 'seconds of load per measurement', '10')
-  .option('--runs <n>', 'runs; the median is reported', '3')
-  .option('--per-list <n>', 'items per list in the dossier', '50')
-  .option('--out <file>', 'results file', 'bench-results/federation.json')
-  .action(async (options: { scale: string; duration: string; runs: string; perList: string; out: string }) => {
-    await runFederationBench({
-      scale: positive(options.scale, '--scale'),
-      duration: wholeNumber(options.duration, '--duration'),
-      runs: wholeNumber(options.runs, '--runs'),
-      perList: wholeNumber(options.perList, '--per-list'),
-      out: options.out,
-    });
-  });
+  .action(async (options: ScreenLoadOptions) => runFederationBench(readScreenLoad(options)));
 
 program
   .command('sync-interference')
