@@ -107,11 +107,18 @@ interface DossierResult {
 /** One dossier: same answers first, statements per request, then load at concurrency 1 and 16. */
 async function measureDossier(world: BenchWorld, dossier: Dossier, options: DossierBenchOptions, log: (line: string) => void): Promise<DossierResult> {
   const caller = await benchCaller(world);
-  const serving = options.servingProcess ? await startServingProcessTarget(world, dossier, options.perList) : undefined;
-  const graph: DossierTarget = serving ?? (await startGraphTarget(world, dossier, options.perList, caller));
-  const floor = await startFloorTarget(world, dossier, options.perList, caller);
-  const bare = await startFloorTarget(world, dossier, options.perList);
+  // Each target is closed however the measurement ends, a start that fails included.
+  const started: DossierTarget[] = [];
+  const start = async <T extends DossierTarget>(starting: Promise<T>): Promise<T> => {
+    const target = await starting;
+    started.push(target);
+    return target;
+  };
   try {
+    const serving = options.servingProcess ? await start(startServingProcessTarget(world, dossier, options.perList)) : undefined;
+    const graph: DossierTarget = serving ?? (await start(startGraphTarget(world, dossier, options.perList, caller)));
+    const floor = await start(startFloorTarget(world, dossier, options.perList, caller));
+    const bare = await start(startFloorTarget(world, dossier, options.perList));
     const keys = await dossier.keys(world.hub.db, 20);
     await assertSameAnswers(graph, floor, keys, world.hub.db);
     await assertSameAnswers(graph, bare, keys.slice(0, 1));
@@ -148,9 +155,7 @@ async function measureDossier(world: BenchWorld, dossier: Dossier, options: Doss
       statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length), bare: perRequest(bareStatements, keys.length) },
     };
   } finally {
-    await graph.close();
-    await floor.close();
-    await bare.close();
+    for (const target of started) await target.close();
   }
 }
 

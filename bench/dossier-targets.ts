@@ -144,6 +144,9 @@ export async function startServingProcessTarget(world: BenchWorld, dossier: Doss
     METRICS_PORT: 'off',
     LOG_LEVEL: 'warn',
   });
+  // However the bench ends — an error, Ctrl-C — the serving process and its group go with it.
+  const killOnExit = () => serve.killGroup();
+  process.once('exit', killOnExit);
   try {
     const [, url] = await serve.waitFor(/serving (http:\/\/\S+)/, 120_000);
     const proc = (file: string) => fs.readFileSync(`/proc/${serve.child.pid}/${file}`, 'utf8');
@@ -161,11 +164,14 @@ export async function startServingProcessTarget(world: BenchWorld, dossier: Doss
         serve.child.kill('SIGTERM');
         const stopped = await Promise.race([serve.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref())]);
         if (!stopped) serve.killGroup();
+        process.off('exit', killOnExit);
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     serve.killGroup();
+    process.off('exit', killOnExit);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

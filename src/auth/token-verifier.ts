@@ -72,9 +72,10 @@ export function keycloakVerifier(settings: KeycloakSettings): TokenVerifier {
       const known = verified.get(token);
       if (known !== undefined) return known;
       checkTokenEnvelope(token, { keyId: settings.realmPublicKey === undefined ? undefined : settings.realmKeyId });
+      const generation = verified.generation;
       const grant = await keycloak.grantManager.createGrant({ access_token: token } as never);
       const { content } = grant.access_token as unknown as { content: TokenClaims & { exp: number } };
-      verified.remember(token, content, content.exp);
+      verified.remember(token, content, content.exp, generation);
       return content;
     },
   };

@@ -31,6 +31,7 @@ export class VerifiedTokens {
   readonly #maxAgeMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  #generation = 0;
 
   constructor(options: VerifiedTokensOptions) {
     this.#maxAgeMs = options.maxAgeSeconds * 1000;
@@ -51,14 +52,20 @@ export class VerifiedTokens {
     return entry.claims;
   }
 
-  /** Remembers a token that has just verified; `exp` is its expiry in seconds since the epoch. */
-  remember(token: string, claims: TokenClaims, exp: number): void {
-    if (this.#maxAgeMs <= 0) return;
+  /** Counts the clears: a verification that began before one must not be remembered after it (it may have used a key since withdrawn). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Remembers a token that has just verified, if no clear came since `generation` was read; `exp` is its expiry in seconds since the epoch. */
+  remember(token: string, claims: TokenClaims, exp: number, generation = this.#generation): void {
+    if (this.#maxAgeMs <= 0 || generation !== this.#generation) return;
     if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(digest(token), { claims, until: Math.min(exp * 1000, this.#now() + this.#maxAgeMs) });
+    this.#entries.set(digest(token), { claims: Object.freeze(claims), until: Math.min(exp * 1000, this.#now() + this.#maxAgeMs) });
   }
 
   clear(): void {
+    this.#generation += 1;
     this.#entries.clear();
   }
 

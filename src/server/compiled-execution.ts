@@ -1,5 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 /**
@@ -32,6 +32,10 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
             byName.set(operationName, query);
           }
           const variables = request.request.variables ?? {};
+          // Variables are checked by graphql-js, as an interpreted operation's are: its errors name the variable and its place, are
+          // the client's (BAD_USER_INPUT), and never carry the value into a log line as graphql-jit's own checks would.
+          const checked = getVariableValues(request.schema, request.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+          if (checked.errors !== undefined) return { errors: checked.errors } as never;
           if (query === 'interpret') {
             return (await execute({ schema: request.schema, document: request.document, operationName: request.operationName, contextValue: request.context, variableValues: variables })) as never;
           }
@@ -58,7 +62,8 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
 function ownErrors(result: ExecutionResult): ExecutionResult {
   if (result.errors === undefined) return result;
   const errors = result.errors.map((error) => {
-    const own = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? error, extensions: error.extensions ?? undefined });
+    // An error graphql-jit raised itself (a value its type cannot represent) has no error beneath: it stays a GraphQL error, as graphql-js's would be.
+    const own = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions ?? undefined });
     Object.defineProperty(own, 'locations', { value: error.locations, enumerable: error.locations !== undefined });
     return own;
   });

@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { KEY_SET_MAX_AGE_INTERVALS } from '../../src/auth/realm-key-set.js';
 import { keycloakVerifier } from '../../src/auth/token-verifier.js';
 import { VerifiedTokens } from '../../src/auth/verified-tokens.js';
 
@@ -10,12 +12,16 @@ import { VerifiedTokens } from '../../src/auth/verified-tokens.js';
 const keys = [generateKeyPairSync('rsa', { modulusLength: 2048 }), generateKeyPairSync('rsa', { modulusLength: 2048 })];
 let served: number[] = [0];
 let reachable = true;
+/** What the endpoint does: answer, hang (never a byte), or answer 200 with a page that is not a key set. */
+let mode: 'answer' | 'hang' | 'html' = 'answer';
 let fetches = 0;
 let base: string;
 const certs = http.createServer(async (req, res) => {
   if (req.url !== '/realms/city/protocol/openid-connect/certs') return void res.writeHead(404).end();
   fetches += 1;
   if (!reachable) return void res.writeHead(503).end();
+  if (mode === 'hang') return;
+  if (mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
   const jwks = await Promise.all(served.map(async (i) => ({ ...(await exportJWK(keys[i].publicKey)), kid: `key-${i}`, alg: 'RS256', use: 'sig' })));
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: jwks }));
 });
@@ -24,7 +30,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => certs.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(certs.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => certs.close(() => resolve())));
+afterAll(() => {
+  certs.closeAllConnections();
+  return new Promise<void>((resolve) => certs.close(() => resolve()));
+});
+
+// keycloak-connect's signature check, counted: a reused token must not reach it.
+const GrantManager = createRequire(import.meta.url)('keycloak-connect/middleware/auth-utils/grant-manager.js') as { prototype: { createGrant: (...args: unknown[]) => unknown } };
 
 function signed(i: number, expiresIn = 600, key: KeyObject = keys[i].privateKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -58,6 +70,53 @@ describe('verified tokens: reused, never past their expiry or their key', () => 
     expect((await verifier.verify(await signed(1))).sub).toBe('someone'); // the new key's tokens verify
   });
 
+  it('checks a token once, then reuses it; with verifiedTokenSeconds 0 checks it every time', async () => {
+    served = [0];
+    const createGrant = GrantManager.prototype.createGrant;
+    let checks = 0;
+    GrantManager.prototype.createGrant = function (this: unknown, ...args: unknown[]) {
+      checks += 1;
+      return createGrant.apply(this, args);
+    };
+    try {
+      const token = await signed(0);
+      const reusing = realm({ verifiedTokenSeconds: 3600 });
+      for (let i = 0; i < 3; i++) await reusing.verify(token);
+      expect(checks).toBe(1);
+      const checking = realm({ verifiedTokenSeconds: 0 });
+      for (let i = 0; i < 3; i++) await checking.verify(token);
+      expect(checks).toBe(4);
+    } finally {
+      GrantManager.prototype.createGrant = createGrant;
+    }
+  });
+
+  it(`refuses every token once the realm has not answered for ${KEY_SET_MAX_AGE_INTERVALS} intervals (a withdrawn key is never trusted longer)`, async () => {
+    served = [0];
+    const verifier = realm({ keySetCheckSeconds: 0.1, verifiedTokenSeconds: 3600 });
+    const token = await signed(0);
+    await verifier.verify(token);
+    reachable = false;
+    try {
+      await sleep(650);
+      await expect(verifier.verify(token)).rejects.toThrow();
+    } finally {
+      reachable = true;
+    }
+  });
+
+  it('refuses, and stays up, when the endpoint hangs or answers something that is not a key set', async () => {
+    for (const broken of ['hang', 'html'] as const) {
+      mode = broken;
+      try {
+        await expect(realm({}).verify(await signed(0))).rejects.toThrow();
+      } finally {
+        mode = 'answer';
+      }
+    }
+    expect((await realm({}).verify(await signed(0))).sub).toBe('someone');
+  }, 60_000);
+
   it('does not verify a remembered token once it has expired', async () => {
     served = [0];
     const verifier = realm({ verifiedTokenSeconds: 3600 });
@@ -83,11 +142,14 @@ describe('verified tokens: reused, never past their expiry or their key', () => 
     const token = await signed(0);
     await verifier.verify(token);
     reachable = false;
-    await sleep(250);
-    const before = fetches;
-    expect((await verifier.verify(token)).sub).toBe('someone');
-    expect(fetches).toBe(before + 1); // it tried
-    reachable = true;
+    try {
+      await sleep(250);
+      const before = fetches;
+      expect((await verifier.verify(token)).sub).toBe('someone');
+      expect(fetches).toBe(before + 1); // it tried
+    } finally {
+      reachable = true;
+    }
   });
 
   it('with verifiedTokenSeconds 0, checks the signature every time: a withdrawn key fails at the next key-set reading', async () => {

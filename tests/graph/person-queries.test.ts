@@ -68,6 +68,17 @@ describe(`people over GraphQL, read live from the police source (${testDatabaseK
     expect(bad.errors?.[0].message).toContain('fails the check digit');
   });
 
+  it('answers BAD_USER_INPUT naming the variable for a variable of the wrong built-in type or a missing one (checked as graphql-js checks them)', async () => {
+    const wrongType = await t.query(`query ($n: Int!) { people(first: $n) { totalCount } }`, { n: '320102194003180010' });
+    expect(wrongType.data).toBeUndefined();
+    expect(wrongType.errors).toHaveLength(1);
+    expect(wrongType.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(wrongType.errors![0].message).toMatch(/^Variable "\$n" got invalid value/);
+    const missing = await t.query(`query ($n: Int!) { people(first: $n) { totalCount } }`, {});
+    expect(missing.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(missing.errors![0].message).toBe('Variable "$n" of required type "Int!" was not provided.');
+  });
+
   it("lists a door's residents with its buildings and rooms, paged by ID number", async () => {
     const door = demo.addresses.find((a) => a.building === '' && demo.addresses.some((r) => r.room !== '' && r.road === a.road && r.road_number === a.road_number))!;
     const query = `query ($code: String!, $all: Boolean!, $after: String) { address(code: $code) {

@@ -4,7 +4,7 @@ import { countListedIn } from '../../crosswalk/entity-queries.js';
 import type { RegionRow } from '../../db/hub-schema.js';
 import { divisionPrefix } from '../../registry/division.js';
 import type { GraphContext } from '../context.js';
-import { linked, sharedValue } from '../entity-reads.js';
+import { linked, recordsOf, sharedValue } from '../entity-reads.js';
 import { type EntityRef, facetValue } from '../parents.js';
 import { common } from './entity-resolvers.js';
 
@@ -47,8 +47,12 @@ export function connectorResolvers(connectors: readonly Connector[]): Record<str
       }
       for (const link of mapping.links ?? []) {
         if (link.field === undefined) continue;
-        resolvers[type][link.field] = async (entity, _, context) =>
-          (await linked(entity, 'from', link.to, context)).find((l) => l.role === link.role)?.entity ?? null;
+        resolvers[type][link.field] = async (entity, _, context) => {
+          const other = (await linked(entity, 'from', link.to, context)).find((l) => l.role === link.role)?.entity ?? null;
+          // An object's type is read off its records: known before it is returned, its abstract type resolves at once (compiled execution needs that).
+          if (other !== null && link.to === 'OBJECT') await recordsOf(other, context);
+          return other;
+        };
       }
       if (mapping.entity === 'OBJECT') {
         Object.assign(resolvers[type], {
