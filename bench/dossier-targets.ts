@@ -229,15 +229,15 @@ async function districtsOf(hub: Kysely<any>): Promise<string[]> {
   return rows.map((row) => row.code);
 }
 
-export async function post(target: DossierTarget, key: string): Promise<unknown> {
-  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body(key) });
+export async function post(target: DossierTarget, key: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(target.url, { method: 'POST', headers: { ...target.headers, ...headers }, body: target.body(key) });
   return response.json();
 }
 
 /**
  * Fair comparison first: both must return the same data — and, where both
- * audit, write the same audit records (entity, key and fields; one target at
- * a time, so each one's records are told apart by their place in the chain).
+ * audit, write the same audit records (entity, key and fields; each request's
+ * records found by the request id it carried, whatever else is being written).
  */
 export async function assertSameAnswers(graph: DossierTarget, floor: DossierTarget, keys: readonly string[], hub?: Kysely<HubSchema>): Promise<void> {
   for (const key of keys) {
@@ -252,19 +252,14 @@ export async function assertSameAnswers(graph: DossierTarget, floor: DossierTarg
   }
 }
 
-/** One request's answer and the audit records it appended (entity, key, fields), in a stable order. */
+/** One request's answer and the audit records written for it (entity, key, fields), in a stable order: found by the request id it was sent with. */
 async function auditedPost(target: DossierTarget, key: string, hub?: Kysely<HubSchema>): Promise<[unknown, string[]]> {
   if (hub === undefined) return [await post(target, key), []];
-  const before = await chainLength(hub);
-  const answer = await post(target, key);
+  const requestId = randomUUID();
+  const answer = await post(target, key, { 'x-request-id': requestId });
   const { rows } = await sql<{ entity_type: string; entity_key: string | null; fields: string[] }>`
-    select entity_type, entity_key, fields from audit_log where sequence > ${before}`.execute(hub);
+    select entity_type, entity_key, fields from audit_log where request_id = ${requestId}`.execute(hub);
   return [answer, rows.map((row) => `${row.entity_type} ${row.entity_key} ${[...row.fields].sort().join(',')}`).sort()];
-}
-
-async function chainLength(hub: Kysely<HubSchema>): Promise<string> {
-  const { rows } = await sql<{ sequence: string }>`select coalesce(max(sequence), 0)::text as sequence from audit_log`.execute(hub);
-  return rows[0].sequence;
 }
 
 /**

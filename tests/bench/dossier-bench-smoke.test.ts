@@ -25,7 +25,7 @@ describe('npm run bench (smoke): dossier', () => {
       expect(dossier.keys).toBeGreaterThan(0);
       // A second of load is too short for figures at concurrency 16 on a busy machine: only the shape is checked there.
       expect(dossier.results.c1.graph.rps).toBeGreaterThan(0);
-      expect(dossier.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number) });
+      expect(dossier.results.c16.graph).toEqual({ p50: expect.any(Number), p99: expect.any(Number), rps: expect.any(Number), cpuMsPerRequest: expect.any(Number) });
       // The honest floor: its one hub query and the audit append; the bare floor its query alone.
       expect(dossier.statementsPerRequest.floor.hub).toBeGreaterThanOrEqual(2);
       expect(dossier.statementsPerRequest.bare.hub).toBe(1);
