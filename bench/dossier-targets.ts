@@ -143,6 +143,11 @@ export async function startServingProcessTarget(world: BenchWorld, dossier: Doss
     HOST: '127.0.0.1',
     METRICS_PORT: 'off',
     LOG_LEVEL: 'warn',
+    // Deadlines wide enough that a loaded machine shows slow answers, not refusals (a refusal stops the bench): they bound waits, they cost nothing.
+    REQUEST_TIMEOUT_MS: '60000',
+    SOURCE_TIMEOUT_MS: '30000',
+    DATABASE_ACQUIRE_TIMEOUT_MS: '30000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '30000',
   });
   // However the bench ends — an error, Ctrl-C — the serving process and its group go with it.
   const killOnExit = () => serve.killGroup();
