@@ -163,6 +163,12 @@ function keepInArea(value: unknown, list: boolean, itemsNullable: boolean, inAre
     return isPromiseLike(verdict) ? verdict.then((ok) => (ok ? value : null)) : verdict ? value : null;
   }
   const items = value as unknown[];
+  // A list of pending items (a subgraph's `_entities`) is judged on what each item becomes, never on the promise: a
+  // promise has no subject, and an unlocated value would pass. An item that failed stays its error, for its own path.
+  if (items.some(isPromiseLike)) {
+    return Promise.allSettled(items).then((settled) =>
+      keepInArea(settled.map((s) => (s.status === 'fulfilled' ? s.value : s.reason)), list, itemsNullable, inArea, context));
+  }
   const verdicts = items.map((item) => item === null || inArea(item, context));
   const keep = (found: readonly boolean[]) => (itemsNullable ? items.map((item, i) => (found[i] ? item : null)) : items.filter((_, i) => found[i]));
   return verdicts.some(isPromiseLike) ? Promise.all(verdicts).then(keep) : keep(verdicts as boolean[]);

@@ -1,7 +1,7 @@
 import { buildSubgraphSchema as buildFederatedSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { getNullableType, GraphQLObjectType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { getNullableType, type GraphQLFieldResolver, GraphQLObjectType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { enforceAccess } from '../access/enforce.js';
 import type { Connector } from '../connectors/connector.js';
 import type { GraphContext } from '../graph/context.js';
@@ -49,7 +49,12 @@ export function buildSubgraphSchema(name: string, connectors: readonly Connector
       // workers through it. Nullable, unlike federation's `[_Entity]!`: a role it is denied to (the auditor) gets
       // null and FORBIDDEN, as everywhere, and the build's check that denials never null a parent holds.
       const entities = config.fields[ENTITIES_FIELD];
-      config.fields[ENTITIES_FIELD] = { ...entities, type: getNullableType(entities.type), extensions: classified({ level: 'L1' }, true) };
+      config.fields[ENTITIES_FIELD] = {
+        ...entities,
+        type: getNullableType(entities.type),
+        extensions: classified({ level: 'L1' }, true),
+        resolve: onlyKnownEntities(entities.resolve!, new Set(definition.entityTypes)),
+      };
       return new GraphQLObjectType(config);
     },
   });
@@ -81,4 +86,24 @@ function mergeResolverMaps(maps: readonly object[]): GraphQLResolverMap<unknown>
     }
   }
   return merged as GraphQLResolverMap<unknown>;
+}
+
+/**
+ * `_entities` asked only of this subgraph's entity types, by their `id` and
+ * nothing else: a representation naming an interface, a union or a type it
+ * does not resolve, or carrying other fields, would reach resolvers that read
+ * the caller's fields as if the graph had found them. Those answer `null`.
+ */
+function onlyKnownEntities(resolve: GraphQLFieldResolver<unknown, unknown>, entityTypes: ReadonlySet<string>): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const given = (args as { representations: { __typename?: unknown; id?: unknown }[] }).representations;
+    const known = given.flatMap((r, i) => (typeof r?.__typename === 'string' && entityTypes.has(r.__typename) ? [{ i, representation: { __typename: r.__typename, id: r.id } }] : []));
+    const found = resolve(source, { ...args, representations: known.map((k) => k.representation) }, context, info) as unknown[] | Promise<unknown[]>;
+    const placed = (values: unknown[]) => {
+      const answer: unknown[] = given.map(() => null);
+      known.forEach((k, j) => (answer[k.i] = values[j]));
+      return answer;
+    };
+    return Array.isArray(found) ? placed(found) : Promise.resolve(found).then(placed);
+  };
 }

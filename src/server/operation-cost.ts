@@ -46,13 +46,13 @@ export function estimateCost(schema: GraphQLSchema, operation: OperationDefiniti
     if (node.kind === Kind.LIST) return node.values;
     return undefined;
   };
-  /** How many items a field's list arguments ask for: `first`, or the length of `ids`. */
-  const requested = (field: GraphQLField<unknown, unknown>, args: readonly { name: { value: string }; value: ValueNode }[], name: 'first' | 'ids'): number | undefined => {
+  /** How many items a field's list arguments ask for: `first`, or the length of `ids` (a subgraph's `_entities`: of `representations`). */
+  const requested = (field: GraphQLField<unknown, unknown>, args: readonly { name: { value: string }; value: ValueNode }[], name: 'first' | 'ids' | 'representations'): number | undefined => {
     const definition = field.args.find((a) => a.name === name);
     if (definition === undefined) return undefined;
     const given = args.find((a) => a.name.value === name);
     const value = given === undefined ? definition.defaultValue : valueOf(given.value);
-    if (name === 'ids') return Array.isArray(value) ? value.length : undefined;
+    if (name !== 'first') return Array.isArray(value) ? value.length : undefined;
     return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : undefined;
   };
 
@@ -81,7 +81,7 @@ export function estimateCost(schema: GraphQLSchema, operation: OperationDefiniti
       const fieldType = getNamedType(field.type);
       if (!isCompositeType(fieldType)) continue;
       const args = selection.arguments ?? [];
-      const repeats = isListType(getNullableType(field.type)) ? (page ?? requested(field, args, 'ids') ?? 1) : 1;
+      const repeats = isListType(getNullableType(field.type)) ? (page ?? requested(field, args, 'ids') ?? requested(field, args, 'representations') ?? 1) : 1;
       cost += repeats * costOf(selection.selectionSet, fieldType, requested(field, args, 'first'));
     }
     return cost;

@@ -46,6 +46,14 @@ afterAll(async () => {
   for (const source of sources ?? []) await source.close();
 });
 
+/** A representation of someone the police register in the grid worker's grid. */
+async function personInGrid(): Promise<{ __typename: string; id: string }> {
+  const { rows } = await sql<{ entity_key: string }>`
+    select c.entity_key from crosswalk c join standard_address a on a.code = c.address_code
+    where c.entity_kind = 'PERSON' and c.source = 'police' and not c.deleted and a.grid_code = ${grid} order by c.entity_key limit 1`.execute(hub.db);
+  return { __typename: 'Person', id: single.ids.id('Person', rows[0].entity_key) };
+}
+
 /** POSTs to a URL with the caller's token and purpose. */
 async function post(url: string, query: string, variables: Record<string, unknown>, caller: Caller, extraHeaders: Record<string, string> = {}) {
   const headers = { ...(await single.headersFor(caller)), ...extraHeaders };
@@ -156,10 +164,39 @@ describe('no subgraph trusts the gateway: _entities asked directly', () => {
     expect(entities[0]).toMatchObject({ id: personId });
     expect(entities[0].policeRegistration.phone).toMatch(/^1\d{10}$/);
     expect(entities.slice(1)).toEqual(representations.slice(1).map(() => null));
-    const worker = await post(police.url, ENTITIES, { representations: representations.slice(0, 1) }, { as: { roles: ['grid-worker'], grids: [grid], subject: 'fed-direct-worker' } });
+    // The grid worker asks for someone of its own grid: found, and the restricted field denied at its path.
+    const worker = await post(police.url, ENTITIES, { representations: [await personInGrid()] }, { as: { roles: ['grid-worker'], grids: [grid], subject: 'fed-direct-worker' } });
     const forbidden = (worker.body.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => e.path.join('.'));
     expect(forbidden).toContain('_entities.0.keyPerson');
     expect(worker.body.data._entities[0].keyPerson).toBeNull();
+  });
+
+  it("out of the caller's area by id, asked directly: null on every subgraph that knows the type, the one in the area found", async () => {
+    // The demo registry is one district: the grid worker's area (one grid) is what leaves people out.
+    const { rows } = await sql<{ entity_key: string }>`
+      select c.entity_key from crosswalk c join standard_address a on a.code = c.address_code
+      where c.entity_kind = 'PERSON' and not c.deleted and a.grid_code <> ${grid} order by c.entity_key limit 3`.execute(hub.db);
+    expect(rows.length).toBe(3);
+    const outside = rows.map((row) => ({ __typename: 'Person', id: single.ids.id('Person', row.entity_key) }));
+    const worker = { as: { roles: ['grid-worker'], grids: [grid], subject: 'fed-direct-worker' } as TokenRequest };
+    const inside = await personInGrid();
+    for (const [name, query] of [
+      ['police', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id policeRegistration { populationType } } } }`],
+      ['hub', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id gender } } }`],
+    ] as const) {
+      const answer = await post(world.subgraphs.get(name)!.url, query, { r: [...outside, inside] }, worker);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data._entities.slice(0, 3)).toEqual([null, null, null]);
+      expect(answer.body.data._entities[3]).toMatchObject({ id: inside.id });
+    }
+  });
+
+  it('answers null, with no error, for a representation of a type the subgraph does not resolve (an interface, a union) or of no type', async () => {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
+    const r = [{ __typename: 'RegisteredObject', kind: 'OBJECT', key: 'FW0000000001' }, { __typename: 'Node', id: 'x' }, { id: single.ids.id('Person', resident) }];
+    const answer = await post(world.subgraphs.get('hub')!.url, query, { r }, { as: { roles: ['dept-police'], districts: [district], subject: 'fed-direct' } as TokenRequest });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data._entities).toEqual([null, null, null]);
   });
 
   it('a token the realm did not sign is 401 at the subgraph itself', async () => {
