@@ -92,8 +92,8 @@ export interface BenchCaller {
   readonly headers: Record<string, string>;
 }
 
-export async function benchCaller(world: BenchWorld): Promise<BenchCaller> {
-  const realm = loadDevRealm(fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-bench-realm-')));
+export async function benchCaller(world: BenchWorld, realmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-bench-realm-'))): Promise<BenchCaller> {
+  const realm = loadDevRealm(realmDir);
   const token = await mintToken(realm, { roles: DEPARTMENT_ROLES, districts: await districtsOf(world.hub.db), ttlSeconds: 86_400, subject: 'bench' });
   return {
     settings: realm.settings,
@@ -130,8 +130,8 @@ export async function startGraphTarget(
 export async function startServingProcessTarget(world: BenchWorld, dossier: Dossier, perList: number): Promise<DossierTarget & { peakRssMB(): number }> {
   if (world.urls === undefined) throw new Error('--serving-process needs the databases on a server: set BENCH_DATABASE_URL');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgraph-bench-serve-'));
-  const realm = loadDevRealm(dataDir);
-  const token = await mintToken(realm, { roles: DEPARTMENT_ROLES, districts: await districtsOf(world.hub.db), ttlSeconds: 86_400, subject: 'bench' });
+  // The caller's token from the development realm the serving process will read from its data folder.
+  const { headers } = await benchCaller(world, dataDir);
   const serve = spawnServe({
     ...process.env,
     ...world.urls.sources,
@@ -157,7 +157,7 @@ export async function startServingProcessTarget(world: BenchWorld, dossier: Doss
     const proc = (file: string) => fs.readFileSync(`/proc/${serve.child.pid}/${file}`, 'utf8');
     return {
       url,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-access-purpose': 'benchmark' },
+      headers,
       body: (key) => JSON.stringify({ query: dossier.query, variables: dossier.variables(key, perList) }),
       cpuMs() {
         // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux); the name in parentheses may hold spaces.

@@ -67,25 +67,15 @@ program
     });
   });
 
-program
-  .command('dossier')
+screenLoad(program.command('dossier'), 10, 'bench-results/dossier.json')
   .description("a door plate's and a resident's dossier over HTTP, each against a hand-written SQL floor on the same HTTP stack, at concurrency 1 and 16")
-  .option('--scale <n>', 'demo scale of the five sources (1 ≈ 9,600 residents)', '1')
   .option('--registry-scale <n>', 'demo scale of the registry; the sources grow with it (104 ≈ 1,000,000 persons at --scale 1, as many a door as at 1)', '1')
   .option('--serving-process', 'gridgraph as a `gridgraph serve` process of its own (needs BENCH_DATABASE_URL): its CPU and peak RSS alone')
-  .option('--duration <s>', 'seconds of load per measurement', '10')
-  .option('--runs <n>', 'runs; the median is reported', '3')
-  .option('--per-list <n>', 'items per list in the dossier', '50')
-  .option('--out <file>', 'results file', 'bench-results/dossier.json')
-  .action(async (options: { scale: string; registryScale: string; servingProcess?: boolean; duration: string; runs: string; perList: string; out: string }) => {
+  .action(async (options: ScreenLoadOptions & { registryScale: string; servingProcess?: boolean }) => {
     await runDossierBench({
-      scale: positive(options.scale, '--scale'),
+      ...readScreenLoad(options),
       registryScale: positive(options.registryScale, '--registry-scale'),
       servingProcess: options.servingProcess === true,
-      duration: wholeNumber(options.duration, '--duration'),
-      runs: wholeNumber(options.runs, '--runs'),
-      perList: wholeNumber(options.perList, '--per-list'),
-      out: options.out,
     });
   });
 
