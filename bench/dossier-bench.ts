@@ -6,6 +6,7 @@ import {
   type Dossier,
   DOOR_PLATE_DOSSIER,
   type DossierTarget,
+  failuresLine,
   load,
   type Measured,
   medianOf,
@@ -68,6 +69,12 @@ export async function runDossierBench(options: DossierBenchOptions): Promise<voi
     }
     console.log(`server CPU per request (the serving process's CPU time over the run ÷ requests — ${options.servingProcess ? "gridgraph's own process, read from /proc; the floors'" : 'all three'} this process; the load generator runs apart${world.kind.startsWith('PGlite') ? '; on PGlite the databases run in this process too' : ''}):`);
     printTable(cpu);
+    for (const { dossier, results } of measured) {
+      for (const [name, { graph, floor, bare }] of Object.entries(results)) {
+        const line = failuresLine(`${dossier} ${name}`, { gridgraph: graph, 'honest floor': floor, 'bare floor': bare });
+        if (line !== undefined) console.log(line);
+      }
+    }
     for (const { dossier, statementsPerRequest } of measured) {
       console.log(`SQL statements per ${dossier} request: gridgraph ${JSON.stringify(statementsPerRequest.gridgraph)}, honest floor ${JSON.stringify(statementsPerRequest.floor)}, bare floor ${JSON.stringify(statementsPerRequest.bare)}`);
     }
@@ -147,10 +154,12 @@ async function measureDossier(world: BenchWorld, dossier: Dossier, options: Doss
       }
       results[`c${connections}`] = { graph: medianOf(graphRuns), floor: medianOf(floorRuns), bare: medianOf(bareRuns) };
     }
+    const servingProcessPeakRssMB = serving?.peakRssMB();
+    if (servingProcessPeakRssMB !== undefined) log(`${dossier.name}: the serving process peaked at ${servingProcessPeakRssMB} MB`);
     return {
       dossier: dossier.name,
       keys: keys.length,
-      servingProcessPeakRssMB: serving?.peakRssMB(),
+      servingProcessPeakRssMB,
       results,
       statementsPerRequest: { gridgraph: perRequest(statements, keys.length), floor: perRequest(floorStatements, keys.length), bare: perRequest(bareStatements, keys.length) },
     };

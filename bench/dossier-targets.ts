@@ -77,6 +77,8 @@ export interface Measured {
   rps: number;
   /** The server's CPU time (user + system) over the run ÷ the requests it answered; the load generator runs in a process of its own. */
   cpuMsPerRequest: number;
+  /** Requests that got no 2xx answer in time (non-2xx, timeouts, resets): reported beside the figures, never dropped silently. */
+  failed: number;
 }
 
 const DEPARTMENT_ROLES: Role[] = ['dept-police', 'dept-civil-affairs', 'dept-governance', 'dept-city-management', 'dept-market-regulation'];
@@ -279,8 +281,10 @@ export async function load(target: DossierTarget, keys: readonly string[], conne
   const cpuBefore = cpuMs();
   const result = await runLoadGenerator(job);
   const cpu = cpuMs() - cpuBefore;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { p50: result.p50, p99: result.p99, rps: result.rps, cpuMsPerRequest: cpu / Math.max(result.requests, 1) };
+  const failed = result.non2xx + result.errors;
+  // A run with failures still says what it measured (a long bench is not thrown away for a few timeouts); the report names them.
+  if (failed > 0) console.error(`warning: ${target.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors (timeouts, resets) at concurrency ${connections}`);
+  return { p50: result.p50, p99: result.p99, rps: result.rps, cpuMsPerRequest: cpu / Math.max(result.requests, 1), failed };
 }
 
 function ownCpuMs(): number {
@@ -308,5 +312,12 @@ export function medianOf(runs: Measured[]): Measured {
     p99: median(runs.map((r) => r.p99)),
     rps: median(runs.map((r) => r.rps)),
     cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
   };
+}
+
+/** The report's line for runs whose requests failed: none when all were answered. */
+export function failuresLine(what: string, measured: Readonly<Record<string, Measured>>): string | undefined {
+  const failed = Object.entries(measured).filter(([, m]) => m.failed > 0);
+  return failed.length === 0 ? undefined : `${what}: requests without a 2xx answer — ${failed.map(([name, m]) => `${name} ${m.failed}`).join(', ')}`;
 }

@@ -1,5 +1,5 @@
 import { buildBenchWorld } from './bench-world.js';
-import { assertSameAnswers, benchCaller, DOOR_PLATE_DOSSIER, type DossierTarget, load, type Measured, medianOf, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
+import { assertSameAnswers, benchCaller, DOOR_PLATE_DOSSIER, type DossierTarget, failuresLine, load, type Measured, medianOf, RESIDENT_DOSSIER, startFloorTarget, startGraphTarget } from './dossier-targets.js';
 import { printTable, writeResults } from './report.js';
 
 export interface LeversBenchOptions {
@@ -63,5 +63,9 @@ export async function runLeversBench(options: LeversBenchOptions): Promise<void>
     }
   }
   printTable(rows);
+  for (const [screen, variants] of Object.entries(results)) {
+    const line = failuresLine(screen, variants);
+    if (line !== undefined) console.log(line);
+  }
   console.log(`results: ${writeResults(options.out, { bench: 'levers', database: world.kind, scale: options.scale, perList: options.perList, durationSeconds: options.duration, runs: options.runs, results })}`);
 }

@@ -22,17 +22,6 @@ export function entityScopeSql(scope: AreaScope, kind: EntityKind): RawBuilder<b
     where scoped.entity_kind = ${kind} and not scoped.deleted and scoped.address_code in (${addressCodesIn(scope)}))`;
 }
 
-/** Which of the given entities are in the area: one statement. */
-export async function findEntitiesInScope(db: Kysely<HubSchema>, scope: AreaScope, kind: EntityKind, keys: readonly string[]): Promise<Set<string>> {
-  if (scope.everywhere) return new Set(keys);
-  if (keys.length === 0) return new Set();
-  const { rows } = await sql<{ entity_key: string }>`
-    select distinct entity_key from crosswalk
-    where entity_kind = ${kind} and entity_key in (${sql.join(keys)}) and not deleted
-      and address_code in (${addressCodesIn(scope)})`.execute(db);
-  return new Set(rows.map((row) => row.entity_key));
-}
-
 /** Whether the crosswalk holds any record yet: a hub nothing was ever synced into. */
 export async function hasAnyRecord(db: Kysely<HubSchema>): Promise<boolean> {
   return (await db.selectFrom('crosswalk').select('record_id').limit(1).executeTakeFirst()) !== undefined;
@@ -204,17 +193,39 @@ export async function countListedIn(
   return Number(rows[0].count);
 }
 
-/** A page of the entities a filter lists, in key order, each with its live records. */
-export async function pageEntities(db: Kysely<HubSchema>, filter: EntityFilter, after: string | undefined, limit: number): Promise<EntityWithRecords[]> {
-  const { rows } = await sql<CrosswalkRow>`
-    with page as (
-      select distinct entity_key from crosswalk where ${entityFilterSql(filter)}
-      ${after === undefined ? sql`` : sql`and entity_key > ${after}`}
-      order by entity_key limit ${limit})
-    select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
-    where crosswalk.entity_kind = ${filter.kind} and not crosswalk.deleted
+/**
+ * A page of the entities a filter lists, in key order, each with its live
+ * records; with `withTotal`, how many the whole list holds too, in the same
+ * statement (the keys are gathered once for both).
+ */
+export async function pageEntities(
+  db: Kysely<HubSchema>,
+  filter: EntityFilter,
+  after: string | undefined,
+  limit: number,
+  withTotal = false,
+): Promise<{ entities: EntityWithRecords[]; total?: number }> {
+  const from = after === undefined ? sql`` : sql`and entity_key > ${after}`;
+  if (!withTotal) {
+    const { rows } = await sql<CrosswalkRow>`
+      with page as (
+        select distinct entity_key from crosswalk where ${entityFilterSql(filter)} ${from}
+        order by entity_key limit ${limit})
+      select crosswalk.* from crosswalk join page on page.entity_key = crosswalk.entity_key
+      where crosswalk.entity_kind = ${filter.kind} and not crosswalk.deleted
+      order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
+    return { entities: groupRecordsByEntity(rows) };
+  }
+  const { rows } = await sql<CrosswalkRow & { total: string }>`
+    with listed as (select distinct entity_key from crosswalk where ${entityFilterSql(filter)}),
+    page as (select entity_key from listed where true ${from} order by entity_key limit ${limit}),
+    counted as (select count(*) as total from listed)
+    select counted.total, crosswalk.* from counted
+    left join (page join crosswalk on crosswalk.entity_kind = ${filter.kind} and crosswalk.entity_key = page.entity_key and not crosswalk.deleted) on true
     order by crosswalk.entity_key, crosswalk.source, crosswalk.record_id`.execute(db);
-  return groupRecordsByEntity(rows);
+  // An empty page is the one row of the count alone.
+  const records = rows.flatMap(({ total: _, ...row }) => (row.entity_kind === null ? [] : [row as CrosswalkRow]));
+  return { entities: groupRecordsByEntity(records), total: Number(rows[0]?.total ?? 0) };
 }
 
 export async function countEntityKeys(db: Kysely<HubSchema>, filter: EntityFilter): Promise<number> {

@@ -1,3 +1,4 @@
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { badUserInput } from '../errors/gridgraph-error.js';
 import type { OpaqueIds } from './opaque-ids.js';
 
@@ -53,4 +54,20 @@ export async function paginate<T>(
     },
     totalCount: count,
   };
+}
+
+/**
+ * Whether the query asks this connection for its `totalCount` (directly or
+ * through fragments), so the page can bring the count in its own statement.
+ * `@skip`/`@include` are not weighed: counting once too often costs a count,
+ * never a wrong answer.
+ */
+export function asksForTotal(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): boolean {
+  const asks = (selections: SelectionSetNode | undefined): boolean =>
+    selections?.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === 'totalCount';
+      if (selection.kind === Kind.INLINE_FRAGMENT) return asks(selection.selectionSet);
+      return asks(info.fragments[selection.name.value]?.selectionSet);
+    }) ?? false;
+  return info.fieldNodes.some((field) => asks(field.selectionSet));
 }

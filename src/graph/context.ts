@@ -4,6 +4,7 @@ import { createRequestAccess, type RequestAccess } from '../access/request-acces
 import type { Viewer } from '../access/viewer.js';
 import type { RecordVisibility } from '../access/record-visibility.js';
 import type { Connector } from '../connectors/connector.js';
+import type { EntityRecord } from '../crosswalk/entity-queries.js';
 import type { HubSchema } from '../db/hub-schema.js';
 import type { SourceDatabase } from '../sources/source-database.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -62,7 +63,11 @@ export function createGraphContext(services: GraphServices, viewer: Viewer, orig
     ...services,
     ...origin,
     loaders,
-    access: createRequestAccess(services.db, viewer, services.recordVisibility, (code) => loaders.addressByCode.load(code)),
+    access: createRequestAccess(viewer, services.recordVisibility, (code) => loaders.addressByCode.load(code), (kind, key) => {
+      const inArea = (records: readonly EntityRecord[]) => records[0]?.in_area ?? false;
+      const known = loaders.recordsKnown(kind, key);
+      return known !== undefined ? inArea(known) : loaders.records(kind).load(key).then(inArea);
+    }),
     syncedValues: [],
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityKind } from '../connectors/connector.js';
 import { countEntityKeys, countEntityKeysAt, type EntityFilter, type EntityWithRecords, pageEntities } from '../crosswalk/entity-queries.js';
-import { type PageArgs, paginate } from './connection.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { asksForTotal, type PageArgs, paginate } from './connection.js';
 import type { GraphContext } from './context.js';
 import { entityRef } from './entity-reads.js';
 import type { EntityRef } from './parents.js';
@@ -33,13 +34,14 @@ function entityPage(
   );
 }
 
-/** A list of entities of a kind in the caller's area, optionally filtered. */
-export function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, context: GraphContext) {
+/** A list of entities of a kind in the caller's area, optionally filtered; its total comes with the page when the query asks for it. */
+export function listPage(kind: EntityKind, filter: Omit<EntityFilter, 'kind' | 'scope'>, page: PageArgs, context: GraphContext, info: GraphQLResolveInfo) {
   const full = { kind, ...filter, scope: context.access.viewer.scope };
+  const withTotal = asksForTotal(info);
   return entityPage(
     kind,
     page,
-    async (after, limit) => ({ entities: await pageEntities(context.db, full, after, limit) }),
+    (after, limit) => pageEntities(context.db, full, after, limit, withTotal),
     () => countEntityKeys(context.db, full),
     context,
   );

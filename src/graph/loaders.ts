@@ -9,7 +9,7 @@ import { type Facet, readFacets, readFacetsWhere } from '../sources/facet-reader
 import type { SourceDatabase } from '../sources/source-database.js';
 import type { AreaScope } from '../access/viewer.js';
 import { type EntityPage, type EntityRecord, findLinks, findRecordsOfEntities, pageEntitiesAt, type PageRequest } from '../crosswalk/entity-queries.js';
-import { findAddressesByCode, findAddressesByDoorPlate } from '../registry/address-repository.js';
+import { findAddressesByDoorPlate, findAddressesWithRoomBuildings } from '../registry/address-repository.js';
 import { findGridsByCode } from '../registry/grid-repository.js';
 import { findRegionsByCode } from '../registry/region-repository.js';
 import { observeSourceRead } from '../observability/hooks.js';
@@ -115,7 +115,7 @@ export function createLoaders(db: Kysely<HubSchema>, scope: AreaScope, sourceTim
     entitiesAt: new DataLoader((pages) => pagesAtAddresses(db, scope, pages), { cacheKeyFn: (page) => JSON.stringify(page) }),
     regionByCode: keyedLoader((codes) => findRegionsByCode(db, codes), (row) => row.code),
     gridByCode: keyedLoader((codes) => findGridsByCode(db, codes), (row) => row.code),
-    addressByCode: keyedLoader((codes) => findAddressesByCode(db, codes), (row) => row.code),
+    addressByCode: addressLoader(db),
     addressByDoorPlate: keyedLoader((plates) => findAddressesByDoorPlate(db, plates), (row) => row.door_plate_code!),
   };
 }
@@ -160,6 +160,20 @@ function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T)
 }
 
 /** A loader over a fetch-by-keys query: one statement per batch, results back in key order, null where missing. */
+/**
+ * Addresses by code; a room's building comes with the room and is known from
+ * then on, so the mask showing a room as its building costs no statement.
+ */
+function addressLoader(db: Kysely<HubSchema>): DataLoader<string, StandardAddressRow | null> {
+  const loader: DataLoader<string, StandardAddressRow | null> = new DataLoader(async (codes) => {
+    const byCode = new Map((await findAddressesWithRoomBuildings(db, codes)).map((row) => [row.code, row]));
+    const asked = new Set(codes);
+    for (const [code, row] of byCode) if (!asked.has(code)) loader.prime(code, row);
+    return codes.map((code) => byCode.get(code) ?? null);
+  });
+  return loader;
+}
+
 function keyedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T | null> {
   return new DataLoader(async (keys) => {
     const byKey = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));

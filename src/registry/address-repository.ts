@@ -68,9 +68,28 @@ export async function findDoorPlateHolders(db: Kysely<HubSchema>, plates: readon
   return new Map(rows.map((row) => [row.door_plate_code!, row.code]));
 }
 
-export async function findAddressesByCode(db: Kysely<HubSchema>, codes: readonly string[]): Promise<StandardAddressRow[]> {
+/**
+ * The addresses of the given codes and, for each room among them, its
+ * building, in one statement: where a room is shown as its building (the
+ * residence mask), the building is then at hand. A building asked for and also
+ * a room's building comes once.
+ */
+export async function findAddressesWithRoomBuildings(db: Kysely<HubSchema>, codes: readonly string[]): Promise<StandardAddressRow[]> {
   if (codes.length === 0) return [];
-  return db.selectFrom('standard_address').selectAll().where('code', 'in', codes).execute();
+  const rows = await db
+    .selectFrom('standard_address')
+    .selectAll()
+    .where('code', 'in', codes)
+    .unionAll(
+      db
+        .selectFrom('standard_address as room')
+        .innerJoin('standard_address as building', 'building.code', 'room.parent_code')
+        .selectAll('building')
+        .where('room.code', 'in', codes)
+        .where('room.level', '=', 'ROOM'),
+    )
+    .execute();
+  return [...new Map(rows.map((row) => [row.code, row])).values()];
 }
 
 export async function findAddressesByDoorPlate(db: Kysely<HubSchema>, plates: readonly string[]): Promise<StandardAddressRow[]> {

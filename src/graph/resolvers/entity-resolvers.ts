@@ -27,12 +27,12 @@ export const entityResolvers: Resolvers = {
       const parsed = context.ids.parseId(id);
       return parsed?.type === 'Event' ? existing('EVENT', parsed.key, context) : null;
     },
-    people: (_, { nameContains, ...page }, context) =>
-      listPage('PERSON', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
-    organizations: (_, { nameContains, ...page }, context) =>
-      listPage('ORGANIZATION', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context),
-    events: (_, { category, ...page }, context) =>
-      listPage('EVENT', category ? { sharedEquals: { field: 'category', value: category } } : {}, page, context),
+    people: (_, { nameContains, ...page }, context, info) =>
+      listPage('PERSON', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context, info),
+    organizations: (_, { nameContains, ...page }, context, info) =>
+      listPage('ORGANIZATION', nameContains ? { sharedContains: { field: 'name', text: nameContains } } : {}, page, context, info),
+    events: (_, { category, ...page }, context, info) =>
+      listPage('EVENT', category ? { sharedEquals: { field: 'category', value: category } } : {}, page, context, info),
   },
   Person: {
     id: (person, _, { ids }) => ids.id('Person', person.key),
@@ -50,7 +50,7 @@ export const entityResolvers: Resolvers = {
     residence: (person, _, context) => addressOf(person, context),
     records: common.records,
     organizations: (person, _, context) => linked(person, 'to', 'ORGANIZATION', context),
-    events: (person, page, context) => listPage('EVENT', { linkedTo: { kind: 'PERSON', key: person.key } }, page, context),
+    events: (person, page, context, info) => listPage('EVENT', { linkedTo: { kind: 'PERSON', key: person.key } }, page, context, info),
     conflicts: (person, _, context) => conflictsOf(person, context),
   },
   Organization: {
@@ -62,7 +62,8 @@ export const entityResolvers: Resolvers = {
     address: common.address,
     // legalRepresentative: a connector's link declares it (`field: 'legalRepresentative'`), resolved with its links (connector-resolvers.ts).
     people: (organization, _, context) => linked(organization, 'from', 'PERSON', context),
-    events: (organization, page, context) => listPage('EVENT', { linkedTo: { kind: 'ORGANIZATION', key: organization.key } }, page, context),
+    events: (organization, page, context, info) =>
+      listPage('EVENT', { linkedTo: { kind: 'ORGANIZATION', key: organization.key } }, page, context, info),
     records: common.records,
     conflicts: (organization, _, context) => conflictsOf(organization, context),
   },
