@@ -159,7 +159,6 @@ function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T)
   return keys.map((key) => groups.get(key) ?? []);
 }
 
-/** A loader over a fetch-by-keys query: one statement per batch, results back in key order, null where missing. */
 /**
  * Addresses by code; a room's building comes with the room and is known from
  * then on, so the mask showing a room as its building costs no statement.
@@ -174,6 +173,7 @@ function addressLoader(db: Kysely<HubSchema>): DataLoader<string, StandardAddres
   return loader;
 }
 
+/** A loader over a fetch-by-keys query: one statement per batch, results back in key order, null where missing. */
 function keyedLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T | null> {
   return new DataLoader(async (keys) => {
     const byKey = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
