@@ -10,11 +10,15 @@ export interface Edge<T> {
   node: T;
 }
 
-/** A Relay connection; `totalCount` is counted only when a query asks for it. */
+/**
+ * A Relay connection; `totalCount` is counted only when a query asks for it,
+ * and cursors are sealed only when asked for: sealing is a cipher and a MAC
+ * per cursor, and most screens ask for nodes and one `endCursor`.
+ */
 export interface Connection<T> {
-  edges: Edge<T>[];
+  edges: () => Edge<T>[];
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: () => string | null; endCursor: () => string | null };
   totalCount: () => Promise<number>;
 }
 
@@ -42,15 +46,15 @@ export async function paginate<T>(
   const afterKey = args.after == null ? undefined : ids.parseCursor(args.after);
   const rows = first === 0 ? [] : await fetchPage(afterKey, first + 1);
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: ids.cursor(keyOf(node)), node }));
+  const cursorOf = (node: T | undefined) => (node === undefined ? null : ids.cursor(keyOf(node)));
   return {
-    edges,
+    edges: () => page.map((node) => ({ cursor: ids.cursor(keyOf(node)), node })),
     nodes: page,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: afterKey !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: () => cursorOf(page[0]),
+      endCursor: () => cursorOf(page.at(-1)),
     },
     totalCount: count,
   };

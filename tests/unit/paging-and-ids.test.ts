@@ -72,15 +72,20 @@ describe('pagination', () => {
     const first = await paginate(ids, { first: 2 }, byCode, fetchPage, count);
     expect(first.nodes.map((r) => r.code)).toEqual(['a', 'b']);
     expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const last = await paginate(ids, { first: 3, after: first.pageInfo.endCursor }, byCode, fetchPage, count);
+    const last = await paginate(ids, { first: 3, after: first.pageInfo.endCursor() }, byCode, fetchPage, count);
     expect(last.nodes.map((r) => r.code)).toEqual(['c', 'd', 'e']);
     expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     expect(await last.totalCount()).toBe(5);
+    // Each edge's cursor opens to its key; the first and last are the page's start and end cursors.
+    expect(last.edges().map((edge) => ids.parseCursor(edge.cursor))).toEqual(['c', 'd', 'e']);
+    expect([last.pageInfo.startCursor(), last.pageInfo.endCursor()].map((cursor) => ids.parseCursor(cursor!))).toEqual(['c', 'e']);
+    const empty = await paginate(ids, { first: 2, after: last.pageInfo.endCursor() }, byCode, fetchPage, count);
+    expect([empty.edges(), empty.pageInfo.startCursor(), empty.pageInfo.endCursor()]).toEqual([[], null, null]);
   });
 
   it('cursors name no key and cannot be forged or altered', async () => {
     const page = await paginate(ids, { first: 2 }, byCode, fetchPage, count);
-    const cursor = page.pageInfo.endCursor!;
+    const cursor = page.pageInfo.endCursor()!;
     expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toContain('k:b');
     expect(ids.parseCursor(cursor)).toBe('b');
     for (const forged of [Buffer.from('k:b').toString('base64url'), new OpaqueIds(randomBytes(32)).cursor('b'), ...oneCharacterChanges(cursor).slice(0, 200)]) {
