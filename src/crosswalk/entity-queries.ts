@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { EntityKind } from '../connectors/connector.js';
 import type { CrosswalkLinkRow, CrosswalkRow, CrosswalkTable, HubSchema } from '../db/hub-schema.js';
 import { addressCodesIn, addressTreeCodes } from '../registry/address-repository.js';
-import type { AreaScope } from '../registry/area.js';
+import { addressScopeSql, type AreaScope } from '../registry/area.js';
 
 /**
  * How the graph reads the crosswalk: an entity's records, the entities at an
@@ -37,12 +37,14 @@ export type EntityRecord = CrosswalkRow & { readonly in_area: boolean };
  */
 export async function findRecordsOfEntities(db: Kysely<HubSchema>, kind: EntityKind, keys: readonly string[], scope: AreaScope): Promise<EntityRecord[]> {
   if (keys.length === 0) return [];
-  const placed = scope.everywhere ? sql<boolean>`true` : sql<boolean>`coalesce(address_code in (${addressCodesIn(scope)}), false)`;
+  // Each record's own address, joined by its key and judged on its row: a list
+  // of every address in the area (a whole district's) is never built for a few records.
+  const placed = scope.everywhere ? sql<boolean>`true` : sql<boolean>`coalesce(${addressScopeSql(scope, 'placed_at')}, false)`;
   const { rows } = await sql<EntityRecord>`
-    select crosswalk.*, bool_or(${placed}) over (partition by entity_key) as in_area
-    from crosswalk
-    where entity_kind = ${kind} and entity_key in (${sql.join(keys)}) and not deleted
-    order by source, record_id`.execute(db);
+    select crosswalk.*, bool_or(${placed}) over (partition by crosswalk.entity_key) as in_area
+    from crosswalk left join standard_address placed_at on placed_at.code = crosswalk.address_code
+    where crosswalk.entity_kind = ${kind} and crosswalk.entity_key in (${sql.join(keys)}) and not crosswalk.deleted
+    order by crosswalk.source, crosswalk.record_id`.execute(db);
   return rows;
 }
 

@@ -187,13 +187,14 @@ export function addressCodesIn(scope: AreaScope, divisionPrefix?: string) {
 
 /**
  * An address and, with descendants, everything below it, each only where it
- * lies in the area. Doors hold buildings, buildings hold rooms: two levels
- * below at most. One indexed branch per level: an OR across them would scan
- * the whole registry.
+ * lies in the area — the address itself too: it may have been reached as the
+ * building a room's mask shows, which the area was never asked about. Doors
+ * hold buildings, buildings hold rooms: two levels below at most. One indexed
+ * branch per level: an OR across them would scan the whole registry.
  */
 export function addressTreeCodes(code: string, includeDescendants: boolean, scope: AreaScope) {
-  if (!includeDescendants) return sql`${code}`;
   const inScope = addressScopeSql(scope);
+  if (!includeDescendants) return sql`select code from standard_address where code = ${code} and ${inScope}`;
   return sql`select code from standard_address where code = ${code} and ${inScope}
              union all select code from standard_address where parent_code = ${code} and ${inScope}
              union all select standard_address.code from standard_address join standard_address building on standard_address.parent_code = building.code

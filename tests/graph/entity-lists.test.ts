@@ -99,4 +99,41 @@ describe(`lists of entities: a page and its total in one statement (${testDataba
     const second = await t.query(RESIDENT, { id: person.id, after: first!.data.person.events.pageInfo.endCursor });
     expect(second.data.person.events).toMatchObject({ totalCount: events.length, nodes: [{ key: events[1].from_key }] });
   });
+
+  it('lists nothing at an address outside the area reached as the building a masked residence shows, descendants or not', async () => {
+    // A resident of a room in a grid; their building moved to another grid (the registry does not require a room's
+    // grid to be its building's), and someone else's record placed on the building itself.
+    const { rows: [room] } = await sql<{ person: string; room: string; building: string; grid: string; other_grid: string; other: string }>`
+      select c.entity_key as person, a.code as room, b.code as building, a.grid_code as grid,
+             (select min(code) from grid where code <> a.grid_code) as other_grid,
+             (select min(o.entity_key) from crosswalk o where o.entity_kind = 'PERSON' and o.entity_key <> c.entity_key and not o.deleted) as other
+      from crosswalk c join standard_address a on a.code = c.address_code join standard_address b on b.code = a.parent_code
+      where c.entity_kind = 'PERSON' and not c.deleted and a.level = 'ROOM' and a.grid_code is not null
+        and not exists (select 1 from crosswalk o where o.entity_kind = 'PERSON' and o.entity_key = c.entity_key and o.address_code <> a.code and not o.deleted)
+      order by c.entity_key limit 1`.execute(hub.db);
+    expect(room, 'the demo has a resident of a room').toBeDefined();
+    const { rows: [moved] } = await sql<{ source: string; record_id: string; address_code: string }>`
+      select source, record_id, address_code from crosswalk where entity_kind = 'PERSON' and entity_key = ${room.other} and not deleted limit 1`.execute(hub.db);
+    await sql`update standard_address set grid_code = ${room.other_grid} where code = ${room.building}`.execute(hub.db);
+    await sql`update crosswalk set address_code = ${room.building} where source = ${moved.source} and record_id = ${moved.record_id}`.execute(hub.db);
+    try {
+      const gridWorker: Caller = { as: { roles: ['grid-worker'], grids: [room.grid] }, purpose: null };
+      const { data, errors } = await t.query(
+        `query ($id: ID!) { node(id: $id) { ... on Person { residence { code
+          here: residents(includeDescendants: false) { totalCount nodes { id } }
+          below: residents(includeDescendants: true) { totalCount nodes { id } } } } } }`,
+        { id: t.ids.id('Person', room.person) },
+        gridWorker,
+      );
+      expect(errors).toBeUndefined();
+      // The mask shows the building; nothing placed on it is in the grid worker's grid, and the room below is.
+      expect(data.node.residence.code).toBe(room.building);
+      expect(data.node.residence.here).toEqual({ totalCount: 0, nodes: [] });
+      expect(data.node.residence.below.nodes).toContainEqual({ id: t.ids.id('Person', room.person) });
+      expect(data.node.residence.below.nodes).not.toContainEqual({ id: t.ids.id('Person', room.other) });
+    } finally {
+      await sql`update crosswalk set address_code = ${moved.address_code} where source = ${moved.source} and record_id = ${moved.record_id}`.execute(hub.db);
+      await sql`update standard_address set grid_code = ${room.grid} where code = ${room.building}`.execute(hub.db);
+    }
+  });
 });
