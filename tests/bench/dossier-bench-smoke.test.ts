@@ -1,24 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/csv-files.js';
+import { runBench } from '../support/bench-run.js';
 
 // A tiny run of each benchmark, so the harness cannot rot. Figures are not asserted: machines are noisy.
 // The benchmarks are split over files so that the runner's two workers share them.
 describe('npm run bench (smoke): dossier', () => {
   it('dossier: checks gridgraph and the floor return the same data, prints both, writes its results file', () => {
-    const out = path.join(tempDir('gridgraph-bench-'), 'dossier.json');
-    const run = spawnSync(
-      process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'dossier', '--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
-      { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
-    );
+    const run = runBench('dossier', ['--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^door plate\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×\s+\d+ ms\s+[\d.]+×/m);
     expect(run.stdout).toMatch(/^resident\s+1\s+\d+ ms\s+\d+ ms\s+[\d.]+×\s+\d+ ms\s+[\d.]+×/m);
     expect(run.stdout).toMatch(/^door plate\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+×/m); // CPU per request
-    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const results = run.results();
     expect(results).toMatchObject({ bench: 'dossier', scale: 0.1, perList: 10 });
     expect(results.dossiers.map((d: { dossier: string }) => d.dossier)).toEqual(['door plate', 'resident']);
     for (const dossier of results.dossiers) {
@@ -34,16 +26,11 @@ describe('npm run bench (smoke): dossier', () => {
   });
 
   it('levers: checks every variant and the honest floor return the same data and audit alike, prints CPU per request against both', () => {
-    const out = path.join(tempDir('gridgraph-bench-'), 'levers.json');
-    const run = spawnSync(
-      process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'bench/main.ts', 'levers', '--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10', '--out', out],
-      { encoding: 'utf8', env: { ...process.env, BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } },
-    );
+    const run = runBench('levers', ['--scale', '0.1', '--duration', '1', '--runs', '1', '--per-list', '10']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^door plate\s+1\s+operations interpreted by graphql-js\s+\d+ ms/m);
     expect(run.stdout).toMatch(/^resident\s+16\s+every token verified \(no reuse\)\s+\d+ ms/m);
-    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const results = run.results();
     expect(Object.keys(results.results)).toEqual(['door plate c1', 'door plate c16', 'resident c1', 'resident c16']);
     for (const variants of Object.values(results.results) as Record<string, { cpuMsPerRequest: number; failed: number }>[]) {
       expect(Object.keys(variants)).toEqual(['gridgraph as shipped', 'operations interpreted by graphql-js', 'every token verified (no reuse)', 'honest floor']);
